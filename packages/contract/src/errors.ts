@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** The error body of every non-OAuth endpoint (spec/api.md, "Conventions"). */
+export const ApiErrorBody = z.object({
+  message: z.string(),
+  code: z.string().optional(),
+  extra_data: z
+    .object({
+      errors: z.array(z.object({ name: z.string(), message: z.string() })).optional(),
+    })
+    .optional(),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+/** Codes the server puts in `ApiErrorBody.code`, so clients can branch without parsing messages. */
+export const ApiErrorCode = {
+  badRequest: 'bad_request',
+  validation: 'validation_failed',
+  unauthenticated: 'unauthenticated',
+  tokenExpired: 'token_expired',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  rateLimited: 'rate_limited',
+  notImplemented: 'not_implemented',
+  internal: 'internal_error',
+} as const;
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** The public CLI identifies itself with this client id; it is the only device-flow client. */
+export const CLI_CLIENT_ID = 'base44_cli';
+export const CLI_SCOPE = 'apps:read apps:write sandbox:write';
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export const DeviceCodeRequest = z.object({
+  client_id: z.string().min(1),
+  scope: z.string().optional(),
+});
+
+export const DeviceCodeResponse = z.object({
+  device_code: z.string().min(1),
+  user_code: z.string().min(1),
+  verification_uri: z.url(),
+  verification_uri_complete: z.url(),
+  expires_in: z.number().int().positive(),
+  interval: z.number().int().positive(),
+});
+export type DeviceCodeResponse = z.infer<typeof DeviceCodeResponse>;
+
+export const DeviceCodeTokenRequest = z.object({
+  grant_type: z.literal(DEVICE_CODE_GRANT_TYPE),
+  device_code: z.string().min(1),
+  client_id: z.string().min(1),
+});
+
+export const RefreshTokenRequest = z.object({
+  grant_type: z.literal('refresh_token'),
+  refresh_token: z.string().min(1),
+  client_id: z.string().min(1),
+});
+
+export const TokenRequest = z.discriminatedUnion('grant_type', [DeviceCodeTokenRequest, RefreshTokenRequest]);
+export type TokenRequest = z.infer<typeof TokenRequest>;
+
+export const TokenResponse = z.object({
+  access_token: z.string().min(1),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int().positive(),
+  refresh_token: z.string().min(1),
+  scope: z.string(),
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+export const UserInfoResponse = z.object({
+  email: z.email(),
+  name: z.string().min(1),
+});
+export type UserInfoResponse = z.infer<typeof UserInfoResponse>;
+
+/** RFC 6749 §5.2 and RFC 8628 §3.5 error codes the token endpoint answers with. */
+export const OAuthErrorCode = z.enum([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'authorization_pending',
+  'slow_down',
+  'access_denied',
+  'expired_token',
+  'invalid_token',
+  'server_error',
+]);
+export type OAuthErrorCode = z.infer<typeof OAuthErrorCode>;
+
+export const OAuthErrorBody = z.object({
+  error: OAuthErrorCode,
+  error_description: z.string().optional(),
+});
+export type OAuthErrorBody = z.infer<typeof OAuthErrorBody>;

@@ -1,0 +1,67 @@
+import { createServiceKey, createWorkspaceKey, revokeKey } from '../accounts/api-keys.js';
+import { addMember, createApp } from '../accounts/apps.js';
+import { createUser, Email, requireUserByEmail } from '../accounts/users.js';
+import { generatePassword, hashPassword } from '../crypto/passwords.js';
+import type { Storage } from '../storage/database.js';
+
+// The administration commands: each acts on the database and returns the one line it prints.
+
+export class UsageError extends Error {}
+
+export async function addUser(
+  storage: Storage,
+  input: { email: string; name?: string | undefined; password?: string | undefined },
+  now: number,
+): Promise<string> {
+  const email = Email.safeParse(input.email.trim());
+  if (!email.success) throw new UsageError(`--email: "${input.email}" is not an email address`);
+  const password = input.password ?? generatePassword();
+  if (password.length < 8) throw new UsageError('The password must be at least 8 characters long');
+  const user = await createUser(
+    storage.db,
+    { email: email.data, name: input.name, passwordHash: await hashPassword(password) },
+    now,
+  );
+  return input.password === undefined ? password : user.id;
+}
+
+export async function createAppFor(
+  storage: Storage,
+  input: { name: string; owner: string },
+  now: number,
+): Promise<string> {
+  if (!input.name.trim()) throw new UsageError('--name must not be empty');
+  const owner = await requireUserByEmail(storage.db, input.owner);
+  return (await createApp(storage.db, input.name, owner, now)).id;
+}
+
+export async function addAppMember(
+  storage: Storage,
+  input: { app: string; email: string },
+  now: number,
+): Promise<string> {
+  const user = await requireUserByEmail(storage.db, input.email);
+  await addMember(storage.db, input.app, user, now);
+  return user.id;
+}
+
+export async function createKey(
+  storage: Storage,
+  input: { email?: string | undefined; service?: boolean | undefined; app?: string | undefined },
+  now: number,
+): Promise<string> {
+  if (input.service) {
+    if (!input.app) throw new UsageError('--service needs --app ID');
+    if (input.email) throw new UsageError('--service keys belong to an app, not a person: drop --email');
+    return (await createServiceKey(storage.db, input.app, now)).key;
+  }
+  if (!input.email)
+    throw new UsageError('keys create needs --email E (a workspace key) or --service --app ID');
+  const user = await requireUserByEmail(storage.db, input.email);
+  return (await createWorkspaceKey(storage.db, user, now)).key;
+}
+
+export async function revoke(storage: Storage, keyId: string, now: number): Promise<string> {
+  await revokeKey(storage.db, keyId, now);
+  return `revoked ${keyId.replace(/_[A-Za-z0-9_-]{43}$/, '_…')}`;
+}

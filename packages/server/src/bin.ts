@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { AccountError } from './accounts/errors.js';
+import { addAppMember, addUser, createAppFor, createKey, revoke, UsageError } from './admin/commands.js';
+import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig, type ServerFlags } from './config.js';
+import { startServer } from './start.js';
+import { openStorage, type Storage } from './storage/database.js';
+
+const program = new Command('base44-server')
+  .description('Self-hostable Base44 connectors server: accounts, apps, login, OAuth broker, token vault')
+  .showHelpAfterError();
+
+function storageOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        `data directory (SQLite database, secrets); default ~/.base44-server (env ${ENVIRONMENT_VARIABLES.dataDir})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--database-url <url>',
+        `PostgreSQL instead of SQLite: postgres://user@host:5432/db[?schema=name] (env ${ENVIRONMENT_VARIABLES.databaseUrl})`,
+      ),
+    );
+}
+
+storageOptions(
+  program
+    .command('start')
+    .description('start the HTTP server (migrates the database first)')
+    .addOption(new Option('--host <host>', `address to listen on (env ${ENVIRONMENT_VARIABLES.host})`))
+    .addOption(new Option('--port <port>', `port to listen on (env ${ENVIRONMENT_VARIABLES.port})`))
+    .addOption(
+      new Option(
+        '--public-url <url>',
+        `the URL people reach this server at; default http://HOST:PORT (env ${ENVIRONMENT_VARIABLES.publicUrl})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--log-level <level>',
+        `fatal, error, warn, info, debug (env ${ENVIRONMENT_VARIABLES.logLevel})`,
+      ),
+    ),
+).action(async (flags: ServerFlags) => {
+  const config = loadConfig(flags, process.env);
+  const server = await startServer(config);
+  process.stdout.write(`base44-server listening on ${server.url}\n`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});
+
+const users = program.command('users').description('manage accounts');
+storageOptions(
+  users
+    .command('add')
+    .description('create an account; prints the generated password (or, with --password-stdin, the user id)')
+    .requiredOption('--email <email>', 'the account email')
+    .option('--name <name>', 'display name (default: the part of the email before @)')
+    .option('--password-stdin', 'read the password from standard input instead of generating one'),
+).action(
+  admin((storage, flags: { email: string; name?: string; passwordStdin?: boolean }) =>
+    addUser(
+      storage,
+      { email: flags.email, name: flags.name, password: flags.passwordStdin ? readPassword() : undefined },
+      Date.now(),
+    ),
+  ),
+);
+
+const apps = program.command('apps').description('manage apps and their members');
+storageOptions(
+  apps
+    .command('create')
+    .description('create an app owned by a user; prints the app id')
+    .requiredOption('--name <name>', 'app name')
+    .requiredOption('--owner <email>', 'email of the owning user'),
+).action(
+  admin((storage, flags: { name: string; owner: string }) => createAppFor(storage, flags, Date.now())),
+);
+storageOptions(
+  apps
+    .command('add-member')
+    .description('let a user act on an app; prints the user id')
+    .requiredOption('--app <id>', 'app id')
+    .requiredOption('--email <email>', 'email of the user to add'),
+).action(admin((storage, flags: { app: string; email: string }) => addAppMember(storage, flags, Date.now())));
+
+const keys = program.command('keys').description('manage API keys');
+storageOptions(
+  keys
+    .command('create')
+    .description(
+      'create a workspace key (b44k_…, acts as a user) or a service key (b44s_…, reads one app’s tokens); prints it',
+    )
+    .option('--email <email>', 'workspace key acting as this user')
+    .option('--service', 'service key for backend code of one app (needs --app)')
+    .option('--app <id>', 'the app of a service key'),
+).action(
+  admin((storage, flags: { email?: string; service?: boolean; app?: string }) =>
+    createKey(storage, flags, Date.now()),
+  ),
+);
+storageOptions(
+  keys.command('revoke').description('revoke a key by its id (or the whole key)').argument('<key-id>'),
+).action(
+  admin(
+    (storage, _flags: Record<string, never>, keyId: string) => revoke(storage, keyId, Date.now()),
+    'argument-first',
+  ),
+);
+
+/** Wraps an admin action: opens the storage its flags name, prints the result line, closes. */
+function admin<Flags>(
+  action: (storage: Storage, flags: Flags, argument: string) => Promise<string>,
+  shape: 'flags-only' | 'argument-first' = 'flags-only',
+) {
+  return async (...args: unknown[]) => {
+    const [argument, flags] = shape === 'argument-first' ? [args[0] as string, args[1]] : ['', args[0]];
+    const storageFlags = flags as ServerFlags;
+    const config = loadConfig(
+      { dataDir: storageFlags.dataDir, databaseUrl: storageFlags.databaseUrl },
+      process.env,
+    );
+    const storage = await openStorage(config);
+    try {
+      process.stdout.write(`${await action(storage, flags as Flags, argument)}\n`);
+    } finally {
+      await storage.close();
+    }
+  };
+}
+
+function readPassword(): string {
+  if (process.stdin.isTTY)
+    throw new UsageError(
+      '--password-stdin reads a piped password: echo "$PASSWORD" | base44-server users add …',
+    );
+  return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+}
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const expected =
+    error instanceof UsageError || error instanceof ConfigError || error instanceof AccountError;
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (!expected && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(expected && !(error instanceof AccountError) ? 2 : 1);
+}

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { AccessTokenIssuer } from './auth/access-tokens.js';
+import type { ServerSecrets } from './auth/server-secrets.js';
+import type { ServerConfig } from './config.js';
+import type { Database } from './storage/schema.js';
+
+/** The services every route group shares: created once by `buildServer`, passed to each plugin. */
+export interface ServerContext {
+  config: ServerConfig;
+  db: Kysely<Database>;
+  secrets: ServerSecrets;
+  accessTokens: AccessTokenIssuer;
+  /** Milliseconds since the epoch; tests pass a controllable clock. */
+  now: () => number;
+}

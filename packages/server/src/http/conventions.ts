@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApiErrorCode } from '@base44-connectors/contract';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AccountError } from '../accounts/errors.js';
+import { HttpError, OAuthProtocolError } from './errors.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Echoes a well-formed X-Request-ID, or makes one; a malformed one is never trusted into logs. */
+export function requestIdOf(request: IncomingMessage): string {
+  const presented = request.headers['x-request-id'];
+  return typeof presented === 'string' && REQUEST_ID.test(presented) ? presented : randomUUID();
+}
+
+const SENSITIVE_QUERY_KEYS = new Set([
+  'code',
+  'state',
+  'user_code',
+  'token',
+  'access_token',
+  'refresh_token',
+]);
+
+/** The request as logged: no headers (they carry credentials) and no secret query values. */
+export function serializeRequestForLog(request: FastifyRequest) {
+  const url = new URL(request.url, 'http://log.invalid');
+  for (const key of url.searchParams.keys()) {
+    if (SENSITIVE_QUERY_KEYS.has(key)) url.searchParams.set(key, '[redacted]');
+  }
+  return { method: request.method, url: url.pathname + url.search, remoteAddress: request.ip };
+}
+
+function isOAuthEndpoint(request: FastifyRequest): boolean {
+  return request.url.startsWith('/oauth/device/') || request.url.startsWith('/oauth/token');
+}
+
+export function installHttpConventions(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send({ message: `No route ${request.method} ${request.url.split('?')[0]}`, code: 'not_found' });
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof OAuthProtocolError) return sendOAuthError(reply, error);
+    if (error instanceof HttpError) {
+      if (error.headers) reply.headers(error.headers);
+      return reply.status(error.statusCode).send({
+        message: error.message,
+        code: error.code,
+        ...(error.extraData ? { extra_data: error.extraData } : {}),
+      });
+    }
+    if (error instanceof AccountError) {
+      const code = error.status === 409 ? ApiErrorCode.conflict : ApiErrorCode.notFound;
+      return reply.status(error.status).send({ message: error.message, code });
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(500).send({ message: 'Internal server error', code: ApiErrorCode.internal });
+    }
+    const { message, code } = describeClientError(error as FastifyError, status);
+    if (isOAuthEndpoint(request)) {
+      return sendOAuthError(
+        reply,
+        new OAuthProtocolError(status === 429 ? 429 : 400, 'invalid_request', message),
+      );
+    }
+    return reply.status(status).send({ message, code });
+  });
+}
+
+function sendOAuthError(reply: FastifyReply, error: OAuthProtocolError) {
+  return reply
+    .status(error.statusCode)
+    .header('cache-control', 'no-store')
+    .send({ error: error.error, ...(error.description ? { error_description: error.description } : {}) });
+}
+
+function describeClientError(error: FastifyError, status: number): { message: string; code: string } {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { message: 'Request body is too large', code: ApiErrorCode.payloadTooLarge };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        message: `Unsupported content type "${error.message.split(': ')[1] ?? ''}": send application/json`,
+        code: ApiErrorCode.unsupportedMediaType,
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        message: 'The request body is empty but content-type is application/json',
+        code: 'bad_request',
+      };
+  }
+  if (status === 429) return { message: error.message, code: ApiErrorCode.rateLimited };
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { message: `The request body is not valid JSON: ${error.message}`, code: ApiErrorCode.badRequest };
+  }
+  return { message: error.message, code: ApiErrorCode.badRequest };
+}

@@ -1,0 +1,46 @@
+import { ApiErrorCode, type OAuthErrorCode } from '@base44-connectors/contract';
+import type { z } from 'zod';
+
+/** An error answered as `{message, code, extra_data}` with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly code: string,
+    readonly extraData?: { errors?: { name: string; message: string }[] },
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+/** An error of the OAuth endpoints, answered in RFC 6749 §5.2 form. */
+export class OAuthProtocolError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: OAuthErrorCode,
+    readonly description?: string,
+  ) {
+    super(description ?? error);
+  }
+}
+
+export const unauthenticated = (
+  message = 'Authentication required: log in with `base44 login` or send an API key',
+) => new HttpError(401, message, ApiErrorCode.unauthenticated, undefined, { 'www-authenticate': 'Bearer' });
+
+export const forbidden = (message: string) => new HttpError(403, message, ApiErrorCode.forbidden);
+
+export const notFound = (message: string) => new HttpError(404, message, ApiErrorCode.notFound);
+
+/** Parses input with a schema, or throws a 422 naming each field that is wrong. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const errors = result.error.issues.map((issue) => ({
+    name: issue.path.length > 0 ? issue.path.join('.') : where,
+    message: issue.message,
+  }));
+  const summary = errors.map((error) => `${error.name}: ${error.message}`).join('; ');
+  throw new HttpError(422, `Invalid ${where}: ${summary}`, ApiErrorCode.validation, { errors });
+}

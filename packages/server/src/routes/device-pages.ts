@@ -1,0 +1,125 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { findUserByEmail } from '../accounts/users.js';
+import { decideDeviceAuthorization, findPendingByUserCode } from '../auth/device-flow.js';
+import { normalizeUserCode } from '../auth/user-codes.js';
+import type { ServerContext } from '../context.js';
+import { verifyPassword } from '../crypto/passwords.js';
+import { isHttps } from '../server.js';
+import { createPageRenderer, type PageName } from '../web/render.js';
+import { WebSessions } from '../web/sessions.js';
+
+const SignInForm = z.object({
+  email: z.string().max(254).default(''),
+  password: z.string().max(1024).default(''),
+  user_code: z.string().max(64).default(''),
+});
+const DecisionForm = z.object({ user_code: z.string().max(64), decision: z.enum(['approve', 'deny']) });
+
+// Guessing user codes and passwords is slowed per client address; issue 7 adds lockouts.
+const SIGN_IN_LIMIT = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+const CODE_LOOKUP_LIMIT = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+
+/** The RFC 8628 `verification_uri`: sign in, enter or confirm the user code, approve or deny. */
+export const devicePages: FastifyPluginAsync<ServerContext> = async (app, context) => {
+  const { db, now } = context;
+  const render = createPageRenderer();
+  const sessions = new WebSessions(db, isHttps(context.config), now);
+
+  const page = (reply: FastifyReply, name: PageName, data: Record<string, unknown>, status = 200) =>
+    reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('x-frame-options', 'DENY')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      )
+      .send(render(name, data));
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'page failed');
+    const message =
+      error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET'
+        ? 'The form expired or did not come from this site. Go back, reload the page and try again.'
+        : status === 500
+          ? 'Something went wrong on the server.'
+          : error.message;
+    return page(reply, 'problem', { title: 'That did not work', message }, status);
+  });
+
+  app.get('/device', { config: CODE_LOOKUP_LIMIT }, async (request, reply) => {
+    const query = z.object({ user_code: z.string().max(64).optional() }).safeParse(request.query);
+    const typed = query.success ? (query.data.user_code ?? '') : '';
+    const csrfToken = reply.generateCsrf();
+    const user = await sessions.current(request);
+    if (!user) return page(reply, 'signIn', { csrfToken, userCode: typed, email: '', error: '' });
+
+    const view = { csrfToken, email: user.email };
+    if (!typed) return page(reply, 'enterCode', { ...view, userCode: '', error: '' });
+    const userCode = normalizeUserCode(typed);
+    const pending = userCode ? await findPendingByUserCode(db, userCode, now()) : { found: false as const };
+    if (!pending.found) {
+      const error =
+        'That code is not valid, or it has expired. Check your terminal, or run `base44 login` again.';
+      return page(reply, 'enterCode', { ...view, userCode: typed, error }, 400);
+    }
+    return page(reply, 'confirm', { ...view, userCode: pending.userCode, scope: pending.scope });
+  });
+
+  app.post(
+    '/device/sign-in',
+    { config: SIGN_IN_LIMIT, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const form = SignInForm.parse(request.body ?? {});
+      const account = form.email ? await findUserByEmail(db, form.email) : undefined;
+      const valid = account ? await verifyPassword(form.password, account.passwordHash) : false;
+      if (!account || !valid) {
+        return page(
+          reply,
+          'signIn',
+          {
+            csrfToken: reply.generateCsrf(),
+            userCode: form.user_code,
+            email: form.email,
+            error: 'Wrong email or password.',
+          },
+          401,
+        );
+      }
+      await sessions.start(request, reply, account);
+      return reply.redirect(deviceUrl(form.user_code), 303);
+    },
+  );
+
+  app.post('/device/decision', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const user = await sessions.current(request);
+    if (!user) return reply.redirect('/device', 303);
+    const form = DecisionForm.parse(request.body ?? {});
+    const userCode = normalizeUserCode(form.user_code);
+    const approve = form.decision === 'approve';
+    const recorded = userCode
+      ? await decideDeviceAuthorization(db, userCode, { approve, userId: user.id }, now())
+      : false;
+    if (!recorded) {
+      const message =
+        'This code is no longer waiting for approval: it expired or was already used. Run `base44 login` again.';
+      return page(reply, 'problem', { title: 'Code expired', message }, 410);
+    }
+    request.log.info({ userId: user.id, approved: approve }, 'device login decided');
+    return page(reply, 'done', { approved: approve });
+  });
+
+  app.post('/device/sign-out', { preHandler: app.csrfProtection }, async (request, reply) => {
+    await sessions.end(request, reply);
+    return reply.redirect('/device', 303);
+  });
+};
+
+/** Redirects only ever go to this page, carrying a code in its canonical form: no open redirect. */
+function deviceUrl(typedCode: string): string {
+  const userCode = normalizeUserCode(typedCode);
+  return userCode ? `/device?user_code=${userCode}` : '/device';
+}

@@ -1,0 +1,165 @@
+import {
+  CLI_CLIENT_ID,
+  CLI_SCOPE,
+  DEVICE_CODE_GRANT_TYPE,
+  type DeviceCodeResponse,
+  type TokenResponse,
+  type UserInfoResponse,
+} from '@base44-connectors/contract';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { findUserById } from '../accounts/users.js';
+import { issueAccessToken } from '../auth/access-tokens.js';
+import { pollDeviceAuthorization, startDeviceAuthorization } from '../auth/device-flow.js';
+import { authenticate } from '../auth/principal.js';
+import { issueRefreshToken, type RefreshGrant, rotateRefreshToken } from '../auth/refresh-tokens.js';
+import type { ServerContext } from '../context.js';
+import { HttpError, OAuthProtocolError } from '../http/errors.js';
+
+const KNOWN_CLIENTS = new Set([CLI_CLIENT_ID]);
+
+const DeviceCodeBody = z.object({ client_id: z.string().optional(), scope: z.string().optional() });
+const TokenBody = z.object({
+  grant_type: z.string().optional(),
+  device_code: z.string().optional(),
+  refresh_token: z.string().optional(),
+  client_id: z.string().optional(),
+});
+
+/** RFC 8628 device authorization and the token endpoint the public CLI logs in with. */
+export const loginRoutes: FastifyPluginAsync<ServerContext> = async (app, context) => {
+  const { db, config, now } = context;
+
+  app.post(
+    '/oauth/device/code',
+    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    async (request, reply): Promise<DeviceCodeResponse> => {
+      const body = oauthBody(DeviceCodeBody, request.body);
+      const clientId = requireKnownClient(body.client_id);
+      const started = await startDeviceAuthorization(
+        db,
+        { clientId, scope: body.scope?.trim() || CLI_SCOPE },
+        {
+          ttlSeconds: config.login.deviceCodeTtlSeconds,
+          pollIntervalSeconds: config.login.pollIntervalSeconds,
+        },
+        now(),
+      );
+      noStore(reply);
+      const verificationUri = `${config.publicUrl}/device`;
+      return {
+        device_code: started.deviceCode,
+        user_code: started.userCode,
+        verification_uri: verificationUri,
+        verification_uri_complete: `${verificationUri}?user_code=${started.userCode}`,
+        expires_in: started.expiresIn,
+        interval: started.interval,
+      };
+    },
+  );
+
+  app.post('/oauth/token', async (request, reply): Promise<TokenResponse> => {
+    const body = oauthBody(TokenBody, request.body);
+    const clientId = requireKnownClient(body.client_id);
+    noStore(reply);
+    switch (body.grant_type) {
+      case DEVICE_CODE_GRANT_TYPE:
+        return exchangeDeviceCode(required(body.device_code, 'device_code'), clientId);
+      case 'refresh_token':
+        return exchangeRefreshToken(required(body.refresh_token, 'refresh_token'), clientId);
+      case undefined:
+        throw new OAuthProtocolError(400, 'invalid_request', 'grant_type is required');
+      default:
+        throw new OAuthProtocolError(
+          400,
+          'unsupported_grant_type',
+          `Unsupported grant_type "${body.grant_type}"`,
+        );
+    }
+  });
+
+  app.get('/oauth/userinfo', async (request): Promise<UserInfoResponse> => {
+    const result = await authenticate(
+      { authorization: request.headers.authorization, apiKey: undefined },
+      context,
+      now(),
+    );
+    if (!result.ok || result.principal.kind !== 'user') {
+      throw new HttpError(401, 'A valid access token is required', 'invalid_token', undefined, {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
+    }
+    return { email: result.principal.user.email, name: result.principal.user.name };
+  });
+
+  async function exchangeDeviceCode(deviceCode: string, clientId: string): Promise<TokenResponse> {
+    const decision = await pollDeviceAuthorization(db, deviceCode, clientId, now());
+    if (decision.kind === 'wait') throw new OAuthProtocolError(400, decision.error);
+    if (decision.kind === 'refuse') throw new OAuthProtocolError(400, decision.error, decision.description);
+    return issueTokens({ userId: decision.userId, clientId, scope: decision.scope });
+  }
+
+  async function exchangeRefreshToken(refreshToken: string, clientId: string): Promise<TokenResponse> {
+    const rotation = await rotateRefreshToken(
+      db,
+      refreshToken,
+      clientId,
+      config.login.refreshTokenTtlSeconds,
+      now(),
+    );
+    if (!rotation.ok) {
+      throw new OAuthProtocolError(
+        400,
+        'invalid_grant',
+        'The refresh token is invalid, expired or already used',
+      );
+    }
+    return issueTokens(rotation.grant, rotation.refreshToken);
+  }
+
+  async function issueTokens(grant: RefreshGrant, rotatedRefreshToken?: string): Promise<TokenResponse> {
+    const user = await findUserById(db, grant.userId);
+    if (!user) throw new OAuthProtocolError(400, 'invalid_grant', 'The account no longer exists');
+    const issuedAt = now();
+    const access = await issueAccessToken(
+      context.accessTokens,
+      { user, scope: grant.scope, clientId: grant.clientId },
+      issuedAt,
+    );
+    const refreshToken =
+      rotatedRefreshToken ??
+      (await issueRefreshToken(db, grant, config.login.refreshTokenTtlSeconds, issuedAt));
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      refresh_token: refreshToken,
+      scope: grant.scope,
+    };
+  }
+};
+
+function oauthBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') || 'body';
+    throw new OAuthProtocolError(400, 'invalid_request', `${field} must be a string`);
+  }
+  return parsed.data;
+}
+
+function requireKnownClient(clientId: string | undefined): string {
+  if (!clientId) throw new OAuthProtocolError(400, 'invalid_request', 'client_id is required');
+  if (!KNOWN_CLIENTS.has(clientId))
+    throw new OAuthProtocolError(401, 'invalid_client', `Unknown client "${clientId}"`);
+  return clientId;
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new OAuthProtocolError(400, 'invalid_request', `${name} is required`);
+  return value;
+}
+
+function noStore(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}

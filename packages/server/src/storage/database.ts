@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface Storage {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export interface StorageLocation {
+  /** `postgres://…`, optionally with `?schema=NAME` to keep all tables in that schema. */
+  databaseUrl: string | undefined;
+  /** Used for SQLite (`DIR/base44.db`) when there is no database URL. */
+  dataDir: string;
+}
+
+const INT8_OID = 20;
+
+/** Opens the database the location names and brings its tables up to date. */
+export async function openStorage(location: StorageLocation): Promise<Storage> {
+  const { storage, schema } = location.databaseUrl
+    ? await openPostgres(location.databaseUrl)
+    : { storage: openSqlite(location.dataDir), schema: undefined };
+  try {
+    await migrateToLatest(storage.db, schema);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
+}
+
+function openSqlite(dataDir: string): Storage {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = new SQLite(join(dataDir, 'base44.db'));
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = NORMAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, kind: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(databaseUrl: string): Promise<{ storage: Storage; schema: string | undefined }> {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema');
+  url.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`The database URL's schema must be a plain lower-case identifier (got "${schema}")`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: 10,
+    // bigint columns hold millisecond timestamps, well within Number's exact range.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  return { storage: { db, kind: 'postgres', close: () => db.destroy() }, schema: schema ?? undefined };
+}
+
+/** `schema` must be named when there is one: unnamed, Kysely finds its lock table in any schema. */
+async function migrateToLatest(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`Database migration failed${name}: ${error instanceof Error ? error.message : error}`);
+  }
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { StorageLocation } from '../../src/storage/database.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** Every storage test runs once per database; `describe.each(DATABASE_KINDS)`. */
+export const DATABASE_KINDS: DatabaseKind[] = ['sqlite', 'postgres'];
+
+export const POSTGRES_URL = process.env.BASE44_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase extends StorageLocation {
+  kind: DatabaseKind;
+  /** Drops the schema or removes the directory. */
+  dispose(): Promise<void>;
+}
+
+/** A database of its own for one test: a new SQLite directory, or a new PostgreSQL schema. */
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'base44-test-'));
+  const removeDir = () => rm(dataDir, { recursive: true, force: true });
+  if (kind === 'sqlite') return { kind, dataDir, databaseUrl: undefined, dispose: removeDir };
+
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  return {
+    kind,
+    dataDir,
+    databaseUrl: `${POSTGRES_URL}?schema=${schema}`,
+    async dispose() {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists ${schema} cascade`);
+      } finally {
+        await client.end();
+      }
+      await removeDir();
+    },
+  };
+}
