@@ -1,23 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, DATABASE_KINDS, storageFlags, type TestDatabase } from '../support/databases.js';
 import { freePort } from '../support/server.js';
 import { runServerCommand, startServerProcess } from '../support/server-process.js';
 
 describe.each(DATABASE_KINDS)('the administration commands on %s', (kind) => {
   let database: TestDatabase;
-  let storageFlags: string[];
   beforeEach(async () => {
     database = await createTestDatabase(kind);
-    storageFlags = [
-      '--data-dir',
-      database.dataDir,
-      ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : []),
-    ];
   });
   afterEach(() => database.dispose());
 
   const admin = (args: string[], stdin?: string) =>
-    runServerCommand([...args, ...storageFlags], stdin === undefined ? {} : { stdin });
+    runServerCommand([...args, ...storageFlags(database)], stdin === undefined ? {} : { stdin });
 
   it('adds a user and prints only the generated password', async () => {
     const result = await admin(['users', 'add', '--email', 'alice@example.com']);

@@ -41,3 +41,12 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
     },
   };
 }
+
+/** The `--data-dir` / `--database-url` flags that point a `base44-server` command at this database. */
+export function storageFlags(database: TestDatabase): string[] {
+  return [
+    '--data-dir',
+    database.dataDir,
+    ...(database.databaseUrl ? ['--database-url', database.databaseUrl] : []),
+  ];
+}
