@@ -1,3 +1,6 @@
+export * from './catalog.js';
+export * from './connectors.js';
 export * from './errors.js';
 export * from './identifiers.js';
 export * from './login.js';
+export * from './suggest.js';

@@ -2,8 +2,22 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { AccountError } from './accounts/errors.js';
-import { addAppMember, addUser, createAppFor, createKey, revoke, UsageError } from './admin/commands.js';
-import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig, type ServerFlags } from './config.js';
+import {
+  addAppMember,
+  addUser,
+  createAppFor,
+  createKey,
+  revoke,
+  rotateEncryption,
+  UsageError,
+} from './admin/commands.js';
+import {
+  ConfigError,
+  ENVIRONMENT_VARIABLES,
+  loadConfig,
+  type ServerConfig,
+  type ServerFlags,
+} from './config.js';
 import { startServer } from './start.js';
 import { openStorage, type Storage } from './storage/database.js';
 
@@ -43,6 +57,18 @@ storageOptions(
       new Option(
         '--log-level <level>',
         `fatal, error, warn, info, debug (env ${ENVIRONMENT_VARIABLES.logLevel})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--sandbox',
+        `the built-in sandbox provider plays every provider: no credentials needed (env ${ENVIRONMENT_VARIABLES.sandbox}=1)`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--providers-file <file>',
+        `JSON with provider client credentials and extra catalog entries (env ${ENVIRONMENT_VARIABLES.providersFile})`,
       ),
     ),
 ).action(async (flags: ServerFlags) => {
@@ -117,9 +143,17 @@ storageOptions(
   ),
 );
 
+storageOptions(
+  keys
+    .command('rotate-encryption')
+    .description('make a new encryption key current and re-encrypt every stored token with it'),
+).action(
+  admin((storage, _flags: Record<string, never>, _argument, config) => rotateEncryption(storage, config)),
+);
+
 /** Wraps an admin action: opens the storage its flags name, prints the result line, closes. */
 function admin<Flags>(
-  action: (storage: Storage, flags: Flags, argument: string) => Promise<string>,
+  action: (storage: Storage, flags: Flags, argument: string, config: ServerConfig) => Promise<string>,
   shape: 'flags-only' | 'argument-first' = 'flags-only',
 ) {
   return async (...args: unknown[]) => {
@@ -131,7 +165,7 @@ function admin<Flags>(
     );
     const storage = await openStorage(config);
     try {
-      process.stdout.write(`${await action(storage, flags as Flags, argument)}\n`);
+      process.stdout.write(`${await action(storage, flags as Flags, argument, config)}\n`);
     } finally {
       await storage.close();
     }

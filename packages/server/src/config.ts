@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +12,23 @@ export interface ServerConfig {
   publicUrl: string;
   logLevel: string;
   login: LoginSettings;
+  /** Every catalog provider is played by the built-in sandbox provider: no credentials needed. */
+  sandbox: boolean;
+  /** Comma-separated base64 AES keys, the first current; undefined means the data directory's key file. */
+  encryptionKeys: string | undefined;
+  providers: ProviderSettings;
+}
+
+export interface ProviderCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface ProviderSettings {
+  /** Client credentials by integration type. */
+  credentials: Record<string, ProviderCredentials>;
+  /** Catalog entries added by the providers file (validated when the registry loads them). */
+  extraCatalog: unknown[];
 }
 
 export interface LoginSettings {
@@ -28,6 +46,8 @@ export interface ServerFlags {
   databaseUrl?: string;
   publicUrl?: string;
   logLevel?: string;
+  sandbox?: boolean;
+  providersFile?: string;
 }
 
 export const DEFAULT_PORT = 4044;
@@ -41,13 +61,21 @@ export const ENVIRONMENT_VARIABLES = {
   databaseUrl: 'BASE44_SERVER_DATABASE_URL',
   publicUrl: 'BASE44_SERVER_PUBLIC_URL',
   logLevel: 'BASE44_SERVER_LOG_LEVEL',
+  sandbox: 'BASE44_SERVER_SANDBOX',
+  providersFile: 'BASE44_SERVER_PROVIDERS_FILE',
+  encryptionKey: 'BASE44_SERVER_ENCRYPTION_KEY',
   devicePollInterval: 'BASE44_SERVER_DEVICE_POLL_INTERVAL',
 } as const;
+
+/** `BASE44_PROVIDER_SLACK_CLIENT_ID` and `…_CLIENT_SECRET` give the credentials of type `slack`. */
+const PROVIDER_CREDENTIAL = /^BASE44_PROVIDER_([A-Z0-9_]+)_CLIENT_(ID|SECRET)$/;
 
 export class ConfigError extends Error {}
 
 export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
-  const setting = (name: keyof ServerFlags & keyof typeof ENVIRONMENT_VARIABLES): string | undefined => {
+  const setting = (
+    name: Exclude<keyof ServerFlags, 'sandbox'> & keyof typeof ENVIRONMENT_VARIABLES,
+  ): string | undefined => {
     const fromFlag = flags[name];
     if (fromFlag !== undefined && fromFlag !== '') return String(fromFlag);
     const fromEnv = env[ENVIRONMENT_VARIABLES[name]];
@@ -73,6 +101,9 @@ export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerCo
     databaseUrl,
     publicUrl,
     logLevel: setting('logLevel') ?? 'info',
+    sandbox: flags.sandbox === true || ['1', 'true'].includes(env[ENVIRONMENT_VARIABLES.sandbox] ?? ''),
+    encryptionKeys: env[ENVIRONMENT_VARIABLES.encryptionKey] || undefined,
+    providers: loadProviderSettings(setting('providersFile'), env),
     login: {
       deviceCodeTtlSeconds: 600,
       pollIntervalSeconds: parsePositiveInt(
@@ -83,6 +114,42 @@ export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerCo
       refreshTokenTtlSeconds: 60 * 60 * 24 * 30,
     },
   };
+}
+
+function loadProviderSettings(file: string | undefined, env: NodeJS.ProcessEnv): ProviderSettings {
+  const settings: ProviderSettings = { credentials: {}, extraCatalog: [] };
+  if (file) {
+    let parsed: { credentials?: Record<string, ProviderCredentials>; catalog?: unknown[] };
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`--providers-file ${file}: ${(error as Error).message}`);
+    }
+    for (const [type, credentials] of Object.entries(parsed.credentials ?? {})) {
+      if (typeof credentials?.clientId !== 'string' || typeof credentials?.clientSecret !== 'string') {
+        throw new ConfigError(
+          `--providers-file ${file}: credentials.${type} needs string clientId and clientSecret`,
+        );
+      }
+      settings.credentials[type] = { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
+    }
+    settings.extraCatalog = Array.isArray(parsed.catalog) ? parsed.catalog : [];
+  }
+  const partial: Record<string, Partial<ProviderCredentials>> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = PROVIDER_CREDENTIAL.exec(name);
+    if (!match || !value) continue;
+    const type = match[1]!.toLowerCase();
+    partial[type] = { ...partial[type], [match[2] === 'ID' ? 'clientId' : 'clientSecret']: value };
+  }
+  for (const [type, credentials] of Object.entries(partial)) {
+    if (!credentials.clientId || !credentials.clientSecret) {
+      const missing = credentials.clientId ? 'CLIENT_SECRET' : 'CLIENT_ID';
+      throw new ConfigError(`BASE44_PROVIDER_${type.toUpperCase()}_${missing} is missing`);
+    }
+    settings.credentials[type] = { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
+  }
+  return settings;
 }
 
 function parsePort(value: string): number {

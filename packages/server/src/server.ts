@@ -1,18 +1,29 @@
+import { createSandboxProvider } from '@base44-connectors/sandbox';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerSecrets } from './auth/server-secrets.js';
+import { CATALOG } from './broker/catalog/index.js';
+import { createProviderRegistry, type SandboxStandIn } from './broker/registry.js';
 import type { ServerConfig } from './config.js';
+import { type ConnectorContext, callbackUrl } from './connectors/context.js';
+import { TokenApi } from './connectors/token-api.js';
 import type { ServerContext } from './context.js';
+import { newSecret } from './crypto/random.js';
 import { installHttpConventions, requestIdOf, serializeRequestForLog } from './http/conventions.js';
 import { type AppScopedRoute, appScopedRoutes } from './routes/app-scope.js';
+import { connectorRoutes } from './routes/connectors.js';
 import { devicePages } from './routes/device-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
+import { oauthPages } from './routes/oauth-pages.js';
 import { paymentRoutes } from './routes/payments.js';
+import { sandboxMount } from './routes/sandbox-mount.js';
 import type { Storage } from './storage/database.js';
+import { loadKeyring } from './vault/keyring.js';
+import { Vault } from './vault/vault.js';
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -56,6 +67,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     trustProxy: false,
   });
 
+  const sandbox = config.sandbox ? await startSandbox(config) : undefined;
+  const connectors: ConnectorContext = {
+    db: storage.db,
+    rowLocks: storage.kind === 'postgres',
+    vault: new Vault(loadKeyring(config.dataDir, config.encryptionKeys)),
+    events: storage.events,
+    providers: createProviderRegistry({
+      catalog: CATALOG,
+      extraCatalog: config.providers.extraCatalog,
+      credentials: config.providers.credentials,
+      sandbox: sandbox?.standIn,
+    }),
+    publicUrl: config.publicUrl,
+    now: context.now,
+  };
+  await storage.events.start();
+
   installHttpConventions(app);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(cookie, { secret: secrets.cookieSecret });
@@ -76,10 +104,30 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes, context);
   await app.register(loginRoutes, context);
   await app.register(devicePages, context);
+  await app.register(oauthPages(connectors), context);
+  if (sandbox) await app.register(sandboxMount(sandbox.provider));
   const appRoutes: AppScopedRoute[] = [];
   app.decorate('appScopedRoutes', appRoutes);
-  await app.register(appScopedRoutes(context, appRoutes, [paymentRoutes]), { prefix: '/api/apps/:appId' });
+  const tokens = new TokenApi(connectors);
+  await app.register(
+    appScopedRoutes(context, appRoutes, [paymentRoutes, connectorRoutes({ connectors, tokens })]),
+    {
+      prefix: '/api/apps/:appId',
+    },
+  );
   return app;
+}
+
+/** The built-in sandbox provider at `/sandbox`, with this server as its one client. */
+async function startSandbox(config: ServerConfig) {
+  const issuer = `${config.publicUrl}/sandbox`;
+  const client = { clientId: 'base44-server', clientSecret: newSecret() };
+  const provider = await createSandboxProvider({
+    issuer,
+    clients: [{ ...client, redirectUris: [callbackUrl(config)] }],
+  });
+  const standIn: SandboxStandIn = { issuer, endpoints: provider.endpoints, ...client };
+  return { provider, standIn };
 }
 
 export function isHttps(config: ServerConfig): boolean {

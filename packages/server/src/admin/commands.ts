@@ -1,8 +1,12 @@
 import { createServiceKey, createWorkspaceKey, revokeKey } from '../accounts/api-keys.js';
 import { addMember, createApp } from '../accounts/apps.js';
 import { createUser, Email, requireUserByEmail } from '../accounts/users.js';
+import type { ServerConfig } from '../config.js';
 import { generatePassword, hashPassword } from '../crypto/passwords.js';
 import type { Storage } from '../storage/database.js';
+import { addKeyToKeyringFile, loadKeyring } from '../vault/keyring.js';
+import { resealAll } from '../vault/rotate.js';
+import { Vault } from '../vault/vault.js';
 
 // The administration commands: each acts on the database and returns the one line it prints.
 
@@ -64,4 +68,16 @@ export async function createKey(
 export async function revoke(storage: Storage, keyId: string, now: number): Promise<string> {
   await revokeKey(storage.db, keyId, now);
   return `revoked ${keyId.replace(/_[A-Za-z0-9_-]{43}$/, '_…')}`;
+}
+
+/**
+ * Makes a new current encryption key (in the data directory's key file, unless the keys come from
+ * the environment, where the operator puts the new key first) and re-seals every stored secret with it.
+ */
+export async function rotateEncryption(storage: Storage, config: ServerConfig): Promise<string> {
+  const keyring = config.encryptionKeys
+    ? loadKeyring(config.dataDir, config.encryptionKeys)
+    : addKeyToKeyringFile(config.dataDir);
+  const count = await resealAll(storage.db, new Vault(keyring));
+  return `re-encrypted ${count} secret${count === 1 ? '' : 's'} with key ${keyring.currentId}`;
 }

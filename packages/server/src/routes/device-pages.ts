@@ -47,7 +47,7 @@ export const devicePages: FastifyPluginAsync<ServerContext> = async (app, contex
         : status === 500
           ? 'Something went wrong on the server.'
           : error.message;
-    return page(reply, 'problem', { title: 'That did not work', message }, status);
+    return page(reply, 'problem', { title: 'That did not work', message, againUrl: '/device' }, status);
   });
 
   app.get('/device', { config: CODE_LOOKUP_LIMIT }, async (request, reply) => {
@@ -106,7 +106,7 @@ export const devicePages: FastifyPluginAsync<ServerContext> = async (app, contex
     if (!recorded) {
       const message =
         'This code is no longer waiting for approval: it expired or was already used. Run `base44 login` again.';
-      return page(reply, 'problem', { title: 'Code expired', message }, 410);
+      return page(reply, 'problem', { title: 'Code expired', message, againUrl: '/device' }, 410);
     }
     request.log.info({ userId: user.id, approved: approve }, 'device login decided');
     return page(reply, 'done', { approved: approve });

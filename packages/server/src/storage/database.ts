@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { type EventChannel, inProcessEvents, postgresEvents } from './events.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -11,6 +12,7 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 export interface Storage {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  events: EventChannel;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,16 @@ function openSqlite(dataDir: string): Storage {
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
-  return { db, kind: 'sqlite', close: () => db.destroy() };
+  const events = inProcessEvents();
+  return {
+    db,
+    kind: 'sqlite',
+    events,
+    async close() {
+      await events.close();
+      await db.destroy();
+    },
+  };
 }
 
 async function openPostgres(databaseUrl: string): Promise<{ storage: Storage; schema: string | undefined }> {
@@ -55,19 +66,32 @@ async function openPostgres(databaseUrl: string): Promise<{ storage: Storage; sc
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`The database URL's schema must be a plain lower-case identifier (got "${schema}")`);
   }
-  const pool = new pg.Pool({
+  const connection: pg.ClientConfig = {
     connectionString: url.toString(),
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  };
+  const pool = new pg.Pool({
+    ...connection,
     max: 10,
     // bigint columns hold millisecond timestamps, well within Number's exact range.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  return { storage: { db, kind: 'postgres', close: () => db.destroy() }, schema: schema ?? undefined };
+  const events = postgresEvents(db as Kysely<unknown>, connection);
+  const storage: Storage = {
+    db,
+    kind: 'postgres',
+    events,
+    async close() {
+      await events.close();
+      await db.destroy();
+    },
+  };
+  return { storage, schema: schema ?? undefined };
 }
 
 /** `schema` must be named when there is one: unnamed, Kysely finds its lock table in any schema. */

@@ -82,6 +82,50 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_connectors': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('connectors')
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('account_email', 'text')
+        .addColumn('granted_scopes', 'text')
+        .addColumn('access_token', 'text')
+        .addColumn('refresh_token', 'text')
+        .addColumn('expires_at', 'bigint')
+        .addColumn('connection_config', 'text')
+        .addColumn('connected_at', 'bigint')
+        .addColumn('refreshed_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('connectors_pk', ['app_id', 'type'])
+        .execute();
+
+      await db.schema
+        .createTable('connection_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('state_hash', 'text', (c) => c.unique())
+        .addColumn('code_verifier', 'text')
+        .addColumn('failure_reason', 'text')
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('completed_at', 'bigint')
+        .execute();
+      await db.schema
+        .createIndex('connection_attempts_connector')
+        .on('connection_attempts')
+        .columns(['app_id', 'type'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

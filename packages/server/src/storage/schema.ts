@@ -75,6 +75,51 @@ export interface WebSessionsTable {
   created_at: Millis;
 }
 
+/** What a connector is doing now; the lifecycle module owns every change of it. */
+export type ConnectorState = 'pending' | 'active' | 'expired' | 'disconnected';
+
+export interface ConnectorsTable {
+  app_id: string;
+  type: string;
+  /** JSON array: the scopes the app's connector file asks for. */
+  scopes: string;
+  state: ConnectorState;
+  /** The member who authorized it; other members meet `different_user`. */
+  user_id: string | null;
+  account_email: string | null;
+  /** JSON array: the scopes the stored grant covers. */
+  granted_scopes: string | null;
+  /** Sealed by the vault, like every secret below. */
+  access_token: string | null;
+  refresh_token: string | null;
+  expires_at: Millis | null;
+  /** JSON object handed to backend code with the token (e.g. Salesforce's instance_url). */
+  connection_config: string | null;
+  connected_at: Millis | null;
+  refreshed_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export type AttemptStatus = 'PENDING' | 'ACTIVE' | 'FAILED';
+
+/** One run through a provider's consent page: the `connection_id` of the API. */
+export interface ConnectionAttemptsTable {
+  id: string;
+  app_id: string;
+  type: string;
+  scopes: string;
+  user_id: string;
+  status: AttemptStatus;
+  /** Set when the browser leaves for the provider; cleared when the callback uses it. */
+  state_hash: string | null;
+  code_verifier: string | null;
+  failure_reason: string | null;
+  expires_at: Millis;
+  created_at: Millis;
+  completed_at: Millis | null;
+}
+
 export interface Database {
   users: UsersTable;
   apps: AppsTable;
@@ -83,4 +128,6 @@ export interface Database {
   device_authorizations: DeviceAuthorizationsTable;
   refresh_tokens: RefreshTokensTable;
   web_sessions: WebSessionsTable;
+  connectors: ConnectorsTable;
+  connection_attempts: ConnectionAttemptsTable;
 }

@@ -83,7 +83,12 @@ export const done = `<% layout('@layout', { title: it.approved ? 'Approved' : 'D
 export const problem = `<% layout('@layout', { title: it.title }) %>
 <h1><%= it.title %></h1>
 <p class="error" role="alert"><%= it.message %></p>
-<p><a href="/device">Start again</a></p>`;
+<% if (it.againUrl) { %><p><a href="<%= it.againUrl %>">Start again</a></p><% } %>`;
+
+export const connected = `<% layout('@layout', { title: it.type + ' connected' }) %>
+<h1><%= it.type %> is connected - you can close this tab</h1>
+<% if (it.accountEmail) { %><p>Connected account: <strong><%= it.accountEmail %></strong></p><% } %>
+<p class="muted">Your terminal shows the result too.</p>`;
 
 export const signOut = `<form method="post" action="/device/sign-out" class="muted">
   <input type="hidden" name="_csrf" value="<%= it.csrfToken %>">

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadOrCreateServerSecrets } from '../../src/auth/server-secrets.js';
-import { loadConfig, type ServerConfig } from '../../src/config.js';
+import { loadConfig, type ProviderSettings, type ServerConfig } from '../../src/config.js';
 import { buildServer } from '../../src/server.js';
 import { openStorage, type Storage } from '../../src/storage/database.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
@@ -17,6 +17,8 @@ export class TestClock {
 
 export interface TestServer {
   app: FastifyInstance;
+  /** Where it listens, with `listen: true`; otherwise the configured public URL (inject only). */
+  url: string;
   storage: Storage;
   config: ServerConfig;
   clock: TestClock;
@@ -24,19 +26,31 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The whole server in process, on its own database, driven through `app.inject`. */
+export interface TestServerOptions {
+  pollIntervalSeconds?: number;
+  /** Listen on a free loopback port (or this one), for browsers and real HTTP clients. */
+  listen?: boolean;
+  port?: number;
+  sandbox?: boolean;
+  providers?: Partial<ProviderSettings>;
+  /** Share a database (and its data directory, with the keys) with another instance; not disposed on close. */
+  database?: TestDatabase;
+  clock?: TestClock;
+}
+
+/** The whole server in process, on its own database, driven through `app.inject` or over HTTP. */
 export async function createTestServer(
   kind: DatabaseKind,
-  overrides: { pollIntervalSeconds?: number; port?: number } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase(kind);
-  const config = loadConfig(
-    { dataDir: database.dataDir, databaseUrl: database.databaseUrl, port: overrides.port ?? 4044 },
-    {},
-  );
-  config.login.pollIntervalSeconds = overrides.pollIntervalSeconds ?? 5;
+  const database = options.database ?? (await createTestDatabase(kind));
+  const port = options.port ?? (options.listen ? await freePort() : 4044);
+  const config = loadConfig({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, port }, {});
+  config.login.pollIntervalSeconds = options.pollIntervalSeconds ?? 5;
+  config.sandbox = options.sandbox ?? false;
+  config.providers = { credentials: {}, extraCatalog: [], ...options.providers };
   const storage = await openStorage(config);
-  const clock = new TestClock();
+  const clock = options.clock ?? new TestClock();
   const app = await buildServer({
     config,
     storage,
@@ -44,8 +58,10 @@ export async function createTestServer(
     now: clock.now,
     log: false,
   });
+  if (options.listen) await app.listen({ host: '127.0.0.1', port });
   return {
     app,
+    url: config.publicUrl,
     storage,
     config,
     clock,
@@ -53,7 +69,7 @@ export async function createTestServer(
     async close() {
       await app.close();
       await storage.close();
-      await database.dispose();
+      if (!options.database) await database.dispose();
     },
   };
 }

@@ -1,0 +1,28 @@
+import * as oauth from 'oauth4webapi';
+import { type ConfiguredProvider, protocolParts } from './provider.js';
+
+export type CallbackReading =
+  | { ok: true; parameters: URLSearchParams }
+  | { ok: false; error: string; description: string };
+
+/**
+ * Step 2: checks the provider's redirect for this attempt: the state it was sent (the caller has
+ * already found the attempt by it), the provider's own `error`, and `iss` where the provider sends
+ * it (RFC 9207, so a response from another provider cannot be slipped in).
+ */
+export function readCallback(
+  provider: ConfiguredProvider,
+  query: URLSearchParams,
+  expectedState: string,
+): CallbackReading {
+  const { as, client } = protocolParts(provider);
+  try {
+    return { ok: true, parameters: oauth.validateAuthResponse(as, client, query, expectedState) };
+  } catch (error) {
+    if (error instanceof oauth.AuthorizationResponseError) {
+      return { ok: false, error: error.error, description: error.error_description ?? error.error };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: 'invalid_callback', description: message };
+  }
+}

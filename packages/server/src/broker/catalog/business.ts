@@ -1,0 +1,108 @@
+import type { ProviderEntryInput } from '@base44-connectors/contract';
+
+// CRM, sites and money: HubSpot, Salesforce, Wix, Splitwise.
+
+const hubspot: ProviderEntryInput = {
+  type: 'hubspot',
+  displayName: 'HubSpot',
+  description: 'Read the contacts in your HubSpot CRM',
+  docsUrl: 'https://developers.hubspot.com/docs/api-reference/auth-oauth-v3/guide',
+  authorization: { url: 'https://app.hubspot.com/oauth/authorize' },
+  token: {
+    // v3 takes every parameter in the form body.
+    url: 'https://api.hubapi.com/oauth/v3/token',
+    clientAuthentication: 'client_secret_post',
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      // A list, as documented for the v1 token endpoint; not confirmed for v3.
+      scope: 'scopes',
+      connectionConfig: { hub_id: 'hub_id' },
+    },
+  },
+  // No email: it is on GET /oauth/v1/access-tokens/{token} (the token in the path) or the v3
+  // introspection POST, and a userInfo entry can express neither.
+  // No revocation: HubSpot deletes refresh tokens with DELETE /oauth/v1/refresh-tokens/{token}.
+  scopeSeparator: ' ',
+  defaultScopes: ['oauth', 'crm.objects.contacts.read'],
+  // The v1 token endpoint documents code_verifier.
+  pkce: true,
+};
+
+const salesforce: ProviderEntryInput = {
+  type: 'salesforce',
+  displayName: 'Salesforce',
+  description: 'Read and update the records in your Salesforce org',
+  docsUrl:
+    'https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_web_server_flow.htm&type=5',
+  // login.salesforce.com serves production orgs; the org's own host comes back as instance_url.
+  authorization: { url: 'https://login.salesforce.com/services/oauth2/authorize' },
+  token: {
+    url: 'https://login.salesforce.com/services/oauth2/token',
+    clientAuthentication: 'client_secret_post',
+    // Salesforce sends issued_at but no expires_in: the session lifetime is an org setting whose
+    // default is two hours, so the token is refreshed as if it lasted that long.
+    response: {
+      defaultExpiresIn: 7200,
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      scope: 'scope',
+      connectionConfig: { instance_url: 'instance_url' },
+    },
+  },
+  userInfo: { url: 'https://login.salesforce.com/services/oauth2/userinfo', emailPath: 'email' },
+  revocation: { url: 'https://login.salesforce.com/services/oauth2/revoke', tokenParameter: 'token' },
+  scopeSeparator: ' ',
+  defaultScopes: ['api'],
+  // `refresh_token` is the scope that makes Salesforce issue one; it rides along here because the
+  // schema has no separate "always requested" list.
+  requiredScopes: ['openid', 'email', 'refresh_token'],
+  pkce: true,
+};
+
+const wix: ProviderEntryInput = {
+  type: 'wix',
+  displayName: 'Wix',
+  description: 'Manage your Wix site through the app you install on it',
+  docsUrl: 'https://dev.wix.com/docs/rest/app-management/oauth-2/request-an-access-token',
+  // Wix's installer names its parameters appId and redirectUrl, not client_id and redirect_uri:
+  // this entry cannot complete a consent until the schema can rename them.
+  authorization: { url: 'https://www.wix.com/installer/install' },
+  token: {
+    url: 'https://www.wixapis.com/oauth/access',
+    clientAuthentication: 'client_secret_post',
+    bodyEncoding: 'json',
+    // The access token lives 5 minutes, but the response does not say so.
+    response: { accessToken: 'access_token', refreshToken: 'refresh_token', defaultExpiresIn: 300 },
+  },
+  // site.ownerEmail needs the "Read Site Owner Email" permission on the app.
+  // Not confirmed: Wix documents the token in the Authorization header without "Bearer".
+  userInfo: { url: 'https://www.wixapis.com/apps/v1/instance', emailPath: 'site.ownerEmail' },
+  scopeSeparator: ' ',
+  // Wix permissions are chosen in the app's dashboard, not requested as scopes.
+  defaultScopes: [],
+  pkce: false,
+};
+
+const splitwise: ProviderEntryInput = {
+  type: 'splitwise',
+  displayName: 'Splitwise',
+  description: 'See your Splitwise groups, friends and shared expenses',
+  docsUrl: 'https://dev.splitwise.com/',
+  authorization: { url: 'https://secure.splitwise.com/oauth/authorize' },
+  token: {
+    url: 'https://secure.splitwise.com/oauth/token',
+    // Not confirmed: the official client libraries send HTTP Basic; the docs do not say.
+    clientAuthentication: 'client_secret_basic',
+    // Splitwise tokens do not expire and come without a refresh token.
+    response: { accessToken: 'access_token' },
+  },
+  userInfo: { url: 'https://secure.splitwise.com/api/v3.0/get_current_user', emailPath: 'user.email' },
+  scopeSeparator: ' ',
+  // Splitwise has no scopes.
+  defaultScopes: [],
+  pkce: false,
+};
+
+export const BUSINESS_ENTRIES: readonly ProviderEntryInput[] = [hubspot, salesforce, wix, splitwise];

@@ -1,0 +1,124 @@
+import type { ProviderEntryInput } from '@base44-connectors/contract';
+
+// Developer and social accounts: GitHub, Discord, LinkedIn, TikTok.
+
+const github: ProviderEntryInput = {
+  type: 'github',
+  displayName: 'GitHub',
+  description: 'Read and write your GitHub repositories',
+  docsUrl: 'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps',
+  authorization: { url: 'https://github.com/login/oauth/authorize' },
+  token: {
+    // Its documented error bodies ({"error": "bad_verification_code", …}) arrive with HTTP 200
+    // (seen in practice; the documentation does not state the status).
+    url: 'https://github.com/login/oauth/access_token',
+    clientAuthentication: 'client_secret_post',
+    // The granted scopes come back comma-separated ("repo,gist") although they are requested
+    // space-separated, so they are not read (null: unknown) rather than misread as one scope.
+    // The refresh token and expiry only exist for GitHub Apps with expiring user tokens.
+    response: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
+  },
+  // The public profile email; null when the person keeps it private (the private primary address
+  // is in the GET /user/emails list, which an email path cannot select from).
+  userInfo: {
+    url: 'https://api.github.com/user',
+    emailPath: 'email',
+    headers: {
+      accept: 'application/vnd.github+json',
+      'user-agent': 'base44-server',
+      'x-github-api-version': '2022-11-28',
+    },
+  },
+  // No revocation: GitHub's is DELETE /applications/{client_id}/grant with a JSON body.
+  scopeSeparator: ' ',
+  defaultScopes: ['repo'],
+  // Supported with S256 since July 2025 (GitHub changelog 2025-07-14).
+  pkce: true,
+};
+
+const discord: ProviderEntryInput = {
+  type: 'discord',
+  displayName: 'Discord',
+  description: 'See your Discord profile and the servers you are in',
+  docsUrl: 'https://discord.com/developers/docs/topics/oauth2',
+  // Discord sends `iss` on its authorization responses; https://discord.com is also the default.
+  authorization: { url: 'https://discord.com/oauth2/authorize' },
+  token: {
+    url: 'https://discord.com/api/oauth2/token',
+    clientAuthentication: 'client_secret_basic',
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      scope: 'scope',
+    },
+  },
+  userInfo: { url: 'https://discord.com/api/users/@me', emailPath: 'email' },
+  revocation: {
+    url: 'https://discord.com/api/oauth2/token/revoke',
+    tokenParameter: 'token',
+    clientAuthentication: 'client_secret_basic',
+  },
+  scopeSeparator: ' ',
+  defaultScopes: ['identify', 'guilds'],
+  requiredScopes: ['email'],
+  // S256, per https://discord.com/.well-known/oauth-authorization-server
+  pkce: true,
+};
+
+const linkedin: ProviderEntryInput = {
+  type: 'linkedin',
+  displayName: 'LinkedIn',
+  description: 'Share posts on LinkedIn as you',
+  docsUrl: 'https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow',
+  authorization: { url: 'https://www.linkedin.com/oauth/v2/authorization' },
+  token: {
+    url: 'https://www.linkedin.com/oauth/v2/accessToken',
+    clientAuthentication: 'client_secret_post',
+    // Refresh tokens are only issued to approved partner apps; others reconnect after 60 days.
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      scope: 'scope',
+    },
+  },
+  // Needs the "Sign In with LinkedIn using OpenID Connect" product on the app.
+  userInfo: { url: 'https://api.linkedin.com/v2/userinfo', emailPath: 'email' },
+  // Not confirmed in LinkedIn's own documentation (only in third-party guides).
+  revocation: { url: 'https://www.linkedin.com/oauth/v2/revoke', tokenParameter: 'token' },
+  scopeSeparator: ' ',
+  defaultScopes: ['w_member_social'],
+  requiredScopes: ['openid', 'email'],
+  // LinkedIn enables PKCE only for native apps, on request.
+  pkce: false,
+};
+
+const tiktok: ProviderEntryInput = {
+  type: 'tiktok',
+  displayName: 'TikTok',
+  description: 'See your TikTok profile and videos',
+  docsUrl: 'https://developers.tiktok.com/doc/oauth-user-access-token-management',
+  // TikTok names the client id `client_key`, in the consent URL and in every token request.
+  clientIdParameter: 'client_key',
+  authorization: { url: 'https://www.tiktok.com/v2/auth/authorize/' },
+  token: {
+    url: 'https://open.tiktokapis.com/v2/oauth/token/',
+    clientAuthentication: 'client_secret_post',
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      scope: 'scope',
+      connectionConfig: { open_id: 'open_id' },
+    },
+  },
+  // No email: TikTok does not expose one.
+  revocation: { url: 'https://open.tiktokapis.com/v2/oauth/revoke/', tokenParameter: 'token' },
+  scopeSeparator: ',',
+  defaultScopes: ['user.info.basic', 'video.list'],
+  // TikTok uses PKCE for desktop and mobile apps only.
+  pkce: false,
+};
+
+export const SOCIAL_ENTRIES: readonly ProviderEntryInput[] = [github, discord, linkedin, tiktok];

@@ -1,0 +1,60 @@
+import type { ProviderEntryInput } from '@base44-connectors/contract';
+
+// File storage: Dropbox and Box.
+
+const dropbox: ProviderEntryInput = {
+  type: 'dropbox',
+  displayName: 'Dropbox',
+  description: 'See and download the files in your Dropbox',
+  docsUrl: 'https://developers.dropbox.com/oauth-guide',
+  authorization: {
+    url: 'https://www.dropbox.com/oauth2/authorize',
+    // Without token_access_type=offline Dropbox issues only a short-lived access token.
+    extraParameters: { token_access_type: 'offline' },
+  },
+  token: {
+    url: 'https://api.dropboxapi.com/oauth2/token',
+    clientAuthentication: 'client_secret_basic',
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      scope: 'scope',
+      connectionConfig: { account_id: 'account_id' },
+    },
+  },
+  // An RPC endpoint: POST without a body.
+  userInfo: {
+    url: 'https://api.dropboxapi.com/2/users/get_current_account',
+    emailPath: 'email',
+    method: 'POST',
+  },
+  // Revokes the access token it is called with.
+  revocation: { url: 'https://api.dropboxapi.com/2/auth/token/revoke', clientAuthentication: 'bearer' },
+  scopeSeparator: ' ',
+  defaultScopes: ['files.metadata.read', 'files.content.read'],
+  requiredScopes: ['account_info.read'],
+  pkce: true,
+};
+
+const box: ProviderEntryInput = {
+  type: 'box',
+  displayName: 'Box',
+  description: 'See and download the files and folders in your Box account',
+  docsUrl: 'https://developer.box.com/guides/authentication/oauth2/',
+  authorization: { url: 'https://account.box.com/api/oauth2/authorize' },
+  token: {
+    url: 'https://api.box.com/oauth2/token',
+    clientAuthentication: 'client_secret_post',
+    // Box answers `restricted_to` instead of a scope string, so granted scopes stay unknown.
+    response: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
+  },
+  userInfo: { url: 'https://api.box.com/2.0/users/me', emailPath: 'login' },
+  revocation: { url: 'https://api.box.com/oauth2/revoke', tokenParameter: 'token' },
+  scopeSeparator: ' ',
+  defaultScopes: ['root_readonly'],
+  // Not confirmed: Box's OAuth 2.0 guide does not mention PKCE.
+  pkce: false,
+};
+
+export const STORAGE_ENTRIES: readonly ProviderEntryInput[] = [dropbox, box];

@@ -1,0 +1,163 @@
+import type { ProviderEntryInput } from '@base44-connectors/contract';
+
+// Notes, databases, tasks and forms: Notion, Airtable, ClickUp, Linear, Wrike, Typeform.
+
+const notion: ProviderEntryInput = {
+  type: 'notion',
+  displayName: 'Notion',
+  description: 'Read and edit the Notion pages and databases you share with the app',
+  docsUrl: 'https://developers.notion.com/docs/authorization',
+  authorization: {
+    url: 'https://api.notion.com/v1/oauth/authorize',
+    // Notion's authorization URL always carries owner=user.
+    extraParameters: { owner: 'user' },
+  },
+  token: {
+    url: 'https://api.notion.com/v1/oauth/token',
+    clientAuthentication: 'client_secret_basic',
+    bodyEncoding: 'json',
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      email: 'owner.user.person.email',
+      connectionConfig: {
+        workspace_id: 'workspace_id',
+        workspace_name: 'workspace_name',
+        bot_id: 'bot_id',
+      },
+    },
+  },
+  // POST /v1/oauth/revoke exists but wants a JSON body and a Notion-Version header, which a
+  // revocation entry cannot say; removal only forgets the tokens until the schema can.
+  scopeSeparator: ' ',
+  // Notion has no scopes: the person picks the pages during consent.
+  defaultScopes: [],
+  pkce: false,
+};
+
+const airtable: ProviderEntryInput = {
+  type: 'airtable',
+  displayName: 'Airtable',
+  description: 'Read the records and structure of your Airtable bases',
+  docsUrl: 'https://airtable.com/developers/web/api/oauth-reference',
+  authorization: { url: 'https://airtable.com/oauth2/v1/authorize' },
+  token: {
+    url: 'https://airtable.com/oauth2/v1/token',
+    // Airtable wants HTTP Basic whenever the integration has a client secret.
+    clientAuthentication: 'client_secret_basic',
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      scope: 'scope',
+    },
+  },
+  userInfo: { url: 'https://api.airtable.com/v0/meta/whoami', emailPath: 'email' },
+  // Not confirmed: no token revocation endpoint is documented.
+  scopeSeparator: ' ',
+  defaultScopes: ['data.records:read', 'schema.bases:read'],
+  requiredScopes: ['user.email:read'],
+  // Required by Airtable.
+  pkce: true,
+};
+
+const clickup: ProviderEntryInput = {
+  type: 'clickup',
+  displayName: 'ClickUp',
+  description: 'Read and manage the tasks in your ClickUp workspaces',
+  docsUrl: 'https://developer.clickup.com/docs/authentication',
+  authorization: { url: 'https://app.clickup.com/api' },
+  token: {
+    url: 'https://api.clickup.com/api/v2/oauth/token',
+    // Documented as query parameters; that the same parameters in a form body work is not confirmed.
+    clientAuthentication: 'client_secret_post',
+    // ClickUp tokens do not expire and come without a refresh token.
+    response: { accessToken: 'access_token' },
+  },
+  // Not confirmed: ClickUp documents the token in the Authorization header without "Bearer".
+  userInfo: { url: 'https://api.clickup.com/api/v2/user', emailPath: 'user.email' },
+  scopeSeparator: ' ',
+  // ClickUp has no scopes: the person picks the workspaces during consent.
+  defaultScopes: [],
+  pkce: false,
+};
+
+const linear: ProviderEntryInput = {
+  type: 'linear',
+  displayName: 'Linear',
+  description: 'Read and create issues in your Linear workspace',
+  docsUrl: 'https://linear.app/developers/oauth-2-0-authentication',
+  authorization: { url: 'https://linear.app/oauth/authorize' },
+  token: {
+    url: 'https://api.linear.app/oauth/token',
+    clientAuthentication: 'client_secret_post',
+    // The granted scopes come back space-separated although they are requested comma-separated.
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      scope: 'scope',
+    },
+  },
+  // No email: Linear only has its GraphQL API (`query { viewer { email } }`), a POST with a body
+  // that a userInfo entry cannot carry.
+  // Not confirmed: that revocation authenticates with the token itself as bearer.
+  revocation: { url: 'https://api.linear.app/oauth/revoke', clientAuthentication: 'bearer' },
+  scopeSeparator: ',',
+  defaultScopes: ['read', 'issues:create'],
+  pkce: true,
+};
+
+const wrike: ProviderEntryInput = {
+  type: 'wrike',
+  displayName: 'Wrike',
+  description: 'Read the tasks and folders in your Wrike account',
+  docsUrl: 'https://developers.wrike.com/oauth-20-authorization/',
+  authorization: { url: 'https://login.wrike.com/oauth2/authorize/v4' },
+  token: {
+    url: 'https://login.wrike.com/oauth2/token',
+    clientAuthentication: 'client_secret_post',
+    response: {
+      accessToken: 'access_token',
+      refreshToken: 'refresh_token',
+      expiresIn: 'expires_in',
+      // The API host of the account's data centre (www.wrike.com, app-eu.wrike.com, …).
+      connectionConfig: { host: 'host' },
+    },
+  },
+  // Answers from the US data centre only: accounts hosted elsewhere need `https://{host}/api/v4`,
+  // which a userInfo URL cannot take from the token response.
+  userInfo: { url: 'https://www.wrike.com/api/v4/contacts?me=true', emailPath: 'data.0.profiles.0.email' },
+  scopeSeparator: ',',
+  defaultScopes: ['Default', 'wsReadOnly'],
+  pkce: false,
+};
+
+const typeform: ProviderEntryInput = {
+  type: 'typeform',
+  displayName: 'Typeform',
+  description: 'Read your forms and their responses',
+  docsUrl: 'https://www.typeform.com/developers/get-started/applications/',
+  authorization: { url: 'https://api.typeform.com/oauth/authorize' },
+  token: {
+    url: 'https://api.typeform.com/oauth/token',
+    clientAuthentication: 'client_secret_post',
+    response: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
+  },
+  userInfo: { url: 'https://api.typeform.com/me', emailPath: 'email' },
+  scopeSeparator: ' ',
+  defaultScopes: ['forms:read', 'responses:read'],
+  // accounts:read opens GET /me; `offline` is what makes Typeform issue a refresh token.
+  requiredScopes: ['accounts:read', 'offline'],
+  // Not confirmed: Typeform does not document PKCE.
+  pkce: false,
+};
+
+export const WORKSPACE_ENTRIES: readonly ProviderEntryInput[] = [
+  notion,
+  airtable,
+  clickup,
+  linear,
+  wrike,
+  typeform,
+];

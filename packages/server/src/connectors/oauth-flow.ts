@@ -1,0 +1,152 @@
+import { findUserById } from '../accounts/users.js';
+import { readAccountEmail } from '../broker/account-email.js';
+import { buildAuthorizationRequest } from '../broker/authorization-request.js';
+import { readCallback } from '../broker/callback.js';
+import { exchangeCode } from '../broker/token-requests.js';
+import {
+  type Attempt,
+  claimByState,
+  findAttempt,
+  finishAttempt,
+  openCodeVerifier,
+  recordDeparture,
+} from './attempts.js';
+import { requireProvider } from './authorize.js';
+import { type ConnectorContext, callbackUrl } from './context.js';
+import { ATTEMPT_EXPIRED_REASON, attemptStatus } from './lifecycle.js';
+import { findConnector, storeGrant } from './store.js';
+
+export type StartOutcome =
+  | { kind: 'redirect'; url: string }
+  | { kind: 'problem'; status: number; message: string };
+
+/** `GET /oauth/start/{connection_id}`: sends the browser to the provider with a fresh state and PKCE pair. */
+export async function startAuthorization(
+  context: ConnectorContext,
+  attemptId: string,
+): Promise<StartOutcome> {
+  const attempt = /^[0-9a-f]{32}$/.test(attemptId) ? await findAttempt(context.db, attemptId) : undefined;
+  if (!attempt)
+    return { kind: 'problem', status: 404, message: 'This authorization link is not known here.' };
+  const status = attemptStatus(attempt, context.now());
+  if (status !== 'PENDING') {
+    const message =
+      status === 'ACTIVE'
+        ? `${attempt.type} is already connected: you can close this tab.`
+        : `This authorization link can no longer be used (${attempt.failureReason ?? ATTEMPT_EXPIRED_REASON.toLowerCase()}). Run \`base44 connectors push\` again for a new one.`;
+    return { kind: 'problem', status: 410, message };
+  }
+  const provider = requireProvider(context, attempt.type);
+  const request = await buildAuthorizationRequest(provider, {
+    redirectUri: callbackUrl(context),
+    scopes: attempt.scopes,
+  });
+  // Opening the link again starts over with a new state: only the newest trip can come back.
+  await recordDeparture(context.db, context.vault, attempt.id, request);
+  return { kind: 'redirect', url: request.url };
+}
+
+export type CallbackOutcome =
+  | { kind: 'connected'; type: string; accountEmail: string | null }
+  | { kind: 'failed'; status: number; type: string | null; message: string };
+
+/**
+ * `GET /oauth/callback`: the provider sends the browser back. The state must belong to a pending
+ * attempt (and is used up here), the response must come from that provider, and the code is
+ * exchanged with the attempt's PKCE verifier. Every outcome ends the attempt and wakes its waiters.
+ */
+export async function completeAuthorization(
+  context: ConnectorContext,
+  query: URLSearchParams,
+): Promise<CallbackOutcome> {
+  const state = query.get('state');
+  if (!state)
+    return {
+      kind: 'failed',
+      status: 400,
+      type: null,
+      message: 'The provider sent no state, so this sign-in cannot be matched to a request.',
+    };
+  const attempt = await claimByState(context.db, state);
+  if (!attempt) {
+    return {
+      kind: 'failed',
+      status: 400,
+      type: null,
+      message:
+        'This authorization response is unknown or was already used. Start again from `base44 connectors push`.',
+    };
+  }
+  const outcome = await finishWithProvider(context, attempt, query, state);
+  await finishAttempt(
+    context.db,
+    attempt.id,
+    outcome.kind === 'connected' ? { status: 'ACTIVE' } : { status: 'FAILED', reason: outcome.message },
+    context.now(),
+  );
+  await context.events.publish(attempt.id);
+  return outcome;
+}
+
+async function finishWithProvider(
+  context: ConnectorContext,
+  attempt: Attempt,
+  query: URLSearchParams,
+  state: string,
+): Promise<CallbackOutcome> {
+  const failed = (message: string, status = 400): CallbackOutcome => ({
+    kind: 'failed',
+    status,
+    type: attempt.type,
+    message,
+  });
+  if (attemptStatus(attempt, context.now()) !== 'PENDING') return failed(ATTEMPT_EXPIRED_REASON);
+
+  const provider = requireProvider(context, attempt.type);
+  const callback = readCallback(provider, query, state);
+  if (!callback.ok) {
+    if (callback.error === 'access_denied')
+      return failed(`Access was denied at ${provider.entry.displayName}.`);
+    return failed(`${provider.entry.displayName} refused the authorization: ${callback.description}`);
+  }
+  const exchange = await exchangeCode(
+    provider,
+    callback.parameters,
+    callbackUrl(context),
+    openCodeVerifier(context.vault, attempt),
+  );
+  if (!exchange.ok) {
+    const status = exchange.error === 'temporarily_unavailable' ? 502 : 400;
+    return failed(`${provider.entry.displayName} did not hand out a token: ${exchange.description}`, status);
+  }
+  const { tokens } = exchange;
+  const accountEmail = await readAccountEmail(provider, tokens);
+  const now = context.now();
+
+  const conflict = await context.db.transaction().execute(async (trx) => {
+    const current = await findConnector(trx, attempt.appId, attempt.type);
+    if (current?.state === 'active' && current.userId && current.userId !== attempt.userId) {
+      return (await findUserById(trx, current.userId))?.email ?? 'another member';
+    }
+    await storeGrant(
+      trx,
+      context.vault,
+      attempt.appId,
+      attempt.type,
+      {
+        userId: attempt.userId,
+        scopes: attempt.scopes,
+        grantedScopes: tokens.grantedScopes ?? attempt.scopes,
+        accountEmail,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiresAt: tokens.expiresIn === null ? null : now + tokens.expiresIn * 1000,
+        connectionConfig: tokens.connectionConfig,
+      },
+      now,
+    );
+    return null;
+  });
+  if (conflict) return failed(`${attempt.type} was connected by ${conflict} in the meantime.`, 409);
+  return { kind: 'connected', type: attempt.type, accountEmail };
+}

@@ -1,0 +1,246 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ConnectorState, ConnectorsTable, Database } from '../storage/schema.js';
+import type { Vault } from '../vault/vault.js';
+import { type ConnectorEvent, nextConnectorState } from './lifecycle.js';
+
+export interface Connector {
+  appId: string;
+  type: string;
+  scopes: string[];
+  state: ConnectorState;
+  userId: string | null;
+  accountEmail: string | null;
+  grantedScopes: string[] | null;
+  /** Sealed; `openTokens` reads them. */
+  sealedAccessToken: string | null;
+  sealedRefreshToken: string | null;
+  expiresAt: number | null;
+  connectionConfig: Record<string, unknown> | null;
+  connectedAt: number | null;
+  refreshedAt: number | null;
+}
+
+export interface Grant {
+  userId: string;
+  scopes: string[];
+  grantedScopes: string[];
+  accountEmail: string | null;
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number | null;
+  connectionConfig: Record<string, unknown>;
+}
+
+type Db = Kysely<Database>;
+
+export async function findConnector(
+  db: Db,
+  appId: string,
+  type: string,
+  forUpdate = false,
+): Promise<Connector | undefined> {
+  let query = db.selectFrom('connectors').selectAll().where('app_id', '=', appId).where('type', '=', type);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toConnector(row);
+}
+
+export async function listConnectors(db: Db, appId: string): Promise<Connector[]> {
+  const rows = await db
+    .selectFrom('connectors')
+    .selectAll()
+    .where('app_id', '=', appId)
+    .orderBy('type')
+    .execute();
+  return rows.map(toConnector);
+}
+
+/** Records the scopes the app asks for and that consent is on its way. */
+export async function requestConsent(
+  db: Db,
+  appId: string,
+  type: string,
+  scopes: string[],
+  now: number,
+): Promise<void> {
+  const existing = await findConnector(db, appId, type);
+  const state = nextConnectorState(existing?.state, 'consent_requested');
+  if (existing) {
+    await db
+      .updateTable('connectors')
+      .set({ scopes: JSON.stringify(scopes), state, updated_at: now })
+      .where('app_id', '=', appId)
+      .where('type', '=', type)
+      .execute();
+    return;
+  }
+  await db
+    .insertInto('connectors')
+    .values({
+      app_id: appId,
+      type,
+      scopes: JSON.stringify(scopes),
+      state,
+      user_id: null,
+      account_email: null,
+      granted_scopes: null,
+      access_token: null,
+      refresh_token: null,
+      expires_at: null,
+      connection_config: null,
+      connected_at: null,
+      refreshed_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+}
+
+export async function setScopes(
+  db: Db,
+  appId: string,
+  type: string,
+  scopes: string[],
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('connectors')
+    .set({ scopes: JSON.stringify(scopes), updated_at: now })
+    .where('app_id', '=', appId)
+    .where('type', '=', type)
+    .execute();
+}
+
+/** Stores a completed authorization: the connector becomes active with the new, sealed tokens. */
+export async function storeGrant(
+  db: Db,
+  vault: Vault,
+  appId: string,
+  type: string,
+  grant: Grant,
+  now: number,
+): Promise<void> {
+  const existing = await findConnector(db, appId, type);
+  const state = nextConnectorState(existing?.state ?? 'pending', 'authorized');
+  const seal = (field: string, value: string | null) =>
+    value === null ? null : vault.seal(value, tokenContext(appId, type, field));
+  const values = {
+    scopes: JSON.stringify(grant.scopes),
+    state,
+    user_id: grant.userId,
+    account_email: grant.accountEmail,
+    granted_scopes: JSON.stringify(grant.grantedScopes),
+    access_token: seal('access_token', grant.accessToken),
+    refresh_token: seal('refresh_token', grant.refreshToken),
+    expires_at: grant.expiresAt,
+    connection_config: JSON.stringify(grant.connectionConfig),
+    connected_at: now,
+    refreshed_at: null,
+    updated_at: now,
+  };
+  if (existing) {
+    await db
+      .updateTable('connectors')
+      .set(values)
+      .where('app_id', '=', appId)
+      .where('type', '=', type)
+      .execute();
+  } else {
+    await db
+      .insertInto('connectors')
+      .values({ app_id: appId, type, created_at: now, ...values })
+      .execute();
+  }
+}
+
+/** Stores refreshed tokens; a refresh without a new refresh token keeps the old one. */
+export async function storeRefresh(
+  db: Db,
+  vault: Vault,
+  connector: Connector,
+  tokens: { accessToken: string; refreshToken: string | null; expiresAt: number | null },
+  now: number,
+): Promise<void> {
+  const { appId, type } = connector;
+  await db
+    .updateTable('connectors')
+    .set({
+      access_token: vault.seal(tokens.accessToken, tokenContext(appId, type, 'access_token')),
+      ...(tokens.refreshToken
+        ? { refresh_token: vault.seal(tokens.refreshToken, tokenContext(appId, type, 'refresh_token')) }
+        : {}),
+      expires_at: tokens.expiresAt,
+      refreshed_at: now,
+      updated_at: now,
+    })
+    .where('app_id', '=', appId)
+    .where('type', '=', type)
+    .execute();
+}
+
+export async function applyEvent(
+  db: Db,
+  connector: Connector,
+  event: ConnectorEvent,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('connectors')
+    .set({ state: nextConnectorState(connector.state, event), updated_at: now })
+    .where('app_id', '=', connector.appId)
+    .where('type', '=', connector.type)
+    .execute();
+}
+
+export async function deleteConnector(db: Db, appId: string, type: string): Promise<boolean> {
+  await db.deleteFrom('connection_attempts').where('app_id', '=', appId).where('type', '=', type).execute();
+  const result = await db
+    .deleteFrom('connectors')
+    .where('app_id', '=', appId)
+    .where('type', '=', type)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function bumpRevision(db: Db, appId: string): Promise<void> {
+  await db
+    .updateTable('apps')
+    .set((eb) => ({ revision: eb('revision', '+', 1) }))
+    .where('id', '=', appId)
+    .execute();
+}
+
+export function openTokens(
+  vault: Vault,
+  connector: Connector,
+): { accessToken: string | null; refreshToken: string | null } {
+  const open = (field: string, sealed: string | null) =>
+    sealed === null ? null : vault.open(sealed, tokenContext(connector.appId, connector.type, field));
+  return {
+    accessToken: open('access_token', connector.sealedAccessToken),
+    refreshToken: open('refresh_token', connector.sealedRefreshToken),
+  };
+}
+
+/** Binds a sealed token to its row and field, so it cannot be moved to another connector. */
+export function tokenContext(appId: string, type: string, field: string): string {
+  return `connector/${appId}/${type}/${field}`;
+}
+
+function toConnector(row: Selectable<ConnectorsTable>): Connector {
+  return {
+    appId: row.app_id,
+    type: row.type,
+    scopes: JSON.parse(row.scopes),
+    state: row.state,
+    userId: row.user_id,
+    accountEmail: row.account_email,
+    grantedScopes: row.granted_scopes === null ? null : JSON.parse(row.granted_scopes),
+    sealedAccessToken: row.access_token,
+    sealedRefreshToken: row.refresh_token,
+    expiresAt: row.expires_at,
+    connectionConfig: row.connection_config === null ? null : JSON.parse(row.connection_config),
+    connectedAt: row.connected_at,
+    refreshedAt: row.refreshed_at,
+  };
+}

@@ -1,0 +1,119 @@
+import {
+  type AvailableIntegrationsResponse,
+  IntegrationType,
+  type ListIntegrationsResponse,
+  UpsertIntegrationRequest,
+} from '@base44-connectors/contract';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { User } from '../accounts/users.js';
+import { requestAuthorization } from '../connectors/authorize.js';
+import type { ConnectorContext } from '../connectors/context.js';
+import { listedStatus } from '../connectors/lifecycle.js';
+import { removeConnector } from '../connectors/remove.js';
+import { connectionStatus, MAX_WAIT_SECONDS } from '../connectors/status.js';
+import { listConnectors } from '../connectors/store.js';
+import type { TokenApi } from '../connectors/token-api.js';
+import type { ServerContext } from '../context.js';
+import { forbidden, HttpError, parseInput } from '../http/errors.js';
+
+export interface ConnectorRouteServices {
+  connectors: ConnectorContext;
+  tokens: TokenApi;
+}
+
+const TypeParams = z.object({ appId: z.string(), type: z.string() });
+const StatusQuery = z.object({
+  integration_type: IntegrationType.optional(),
+  connection_id: z.string().min(1).max(64),
+  wait: z.coerce.number().min(0).max(MAX_WAIT_SECONDS).default(0),
+});
+
+/** The `external-auth/…` routes of an app (spec/api.md); the app-scope guard has already run. */
+export function connectorRoutes(services: ConnectorRouteServices): FastifyPluginAsync<ServerContext> {
+  const { connectors, tokens } = services;
+  return async (app) => {
+    app.get('/external-auth/list', async (request): Promise<ListIntegrationsResponse> => {
+      const { appId } = request.params as { appId: string };
+      const now = connectors.now();
+      const rows = await listConnectors(connectors.db, appId);
+      return {
+        integrations: rows.map((connector) => ({
+          integration_type: connector.type,
+          status: listedStatus(
+            {
+              state: connector.state,
+              expires_at: connector.expiresAt,
+              refresh_token: connector.sealedRefreshToken,
+            },
+            now,
+          ),
+          scopes: connector.scopes,
+          ...(connector.accountEmail ? { user_email: connector.accountEmail } : {}),
+        })),
+      };
+    });
+
+    app.put('/external-auth/integrations/:type', async (request) => {
+      const { appId, type } = typeParams(request);
+      const body = parseInput(UpsertIntegrationRequest, request.body, 'request body');
+      return requestAuthorization(connectors, { appId, type, scopes: body.scopes, user: caller(request) });
+    });
+
+    app.get('/external-auth/status', async (request) => {
+      const { appId } = request.params as { appId: string };
+      const query = parseInput(StatusQuery, request.query, 'query');
+      return connectionStatus(connectors, {
+        appId,
+        type: query.integration_type,
+        connectionId: query.connection_id,
+        waitSeconds: query.wait,
+      });
+    });
+
+    app.get(
+      '/external-auth/available-integrations',
+      async (): Promise<AvailableIntegrationsResponse> => ({
+        integrations: connectors.providers.entries().map(({ entry, configured }) => ({
+          integration_type: entry.type,
+          display_name: entry.displayName,
+          description: entry.description,
+          connection_config_fields: entry.connectionConfigFields,
+          default_scopes: entry.defaultScopes,
+          configured,
+        })),
+      }),
+    );
+
+    app.delete('/external-auth/integrations/:type/remove', async (request) => {
+      const { appId, type } = typeParams(request);
+      const removal = await removeConnector(connectors, appId, type);
+      if (removal.revocationProblem)
+        request.log.warn({ type, reason: removal.revocationProblem }, 'token not revoked at the provider');
+      return { status: 'removed' as const, integration_type: type, revoked: removal.revoked };
+    });
+
+    app.get('/external-auth/tokens/:type', { config: { serviceKeyAccess: true } }, async (request) => {
+      const { appId, type } = typeParams(request);
+      return tokens.tokenFor(appId, type);
+    });
+  };
+}
+
+function typeParams(request: FastifyRequest): { appId: string; type: string } {
+  const { appId, type } = TypeParams.parse(request.params);
+  if (!IntegrationType.safeParse(type).success) {
+    throw new HttpError(
+      400,
+      `"${type.slice(0, 80)}" is not an integration type: ${IntegrationType.description ?? 'lower-case letters, digits, "_" or "-"'}`,
+      'bad_request',
+    );
+  }
+  return { appId, type };
+}
+
+function caller(request: FastifyRequest): User {
+  if (request.principal.kind !== 'user')
+    throw forbidden('Only a member of the app can change its connectors');
+  return request.principal.user;
+}
