@@ -71,7 +71,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const connectors: ConnectorContext = {
     db: storage.db,
     rowLocks: storage.kind === 'postgres',
-    vault: new Vault(loadKeyring(config.dataDir, config.encryptionKeys)),
+    vault: new Vault(loadKeyring(config.dataDir, config.encryptionKeys), () =>
+      loadKeyring(config.dataDir, config.encryptionKeys),
+    ),
     events: storage.events,
     providers: createProviderRegistry({
       catalog: CATALOG,

@@ -11,7 +11,14 @@ const TAG_BYTES = 16;
  * is authenticated too: a sealed value copied into another row does not open there.
  */
 export class Vault {
-  constructor(private keyring: Keyring) {}
+  /**
+   * `reload` reads the keys again; a value sealed with a key this vault does not know (another
+   * process rotated the keys) makes it reload once before giving up.
+   */
+  constructor(
+    private keyring: Keyring,
+    private readonly reload?: () => Keyring,
+  ) {}
 
   seal(plaintext: string, context: string): string {
     const key = this.keyring.keys.get(this.keyring.currentId)!;
@@ -27,6 +34,7 @@ export class Vault {
   open(sealed: string, context: string): string {
     const [version, keyId, iv, payload] = sealed.split('.');
     if (version !== VERSION || !keyId || !iv || !payload) throw new VaultError('not a sealed value');
+    if (!this.keyring.keys.has(keyId) && this.reload) this.keyring = this.reload();
     const key = this.keyring.keys.get(keyId);
     if (!key) throw new VaultError(`sealed with key ${keyId}, which this server does not have`);
     const bytes = Buffer.from(payload, 'base64url');
@@ -46,10 +54,6 @@ export class Vault {
   /** True when the value was sealed with an older key and should be sealed again. */
   isStale(sealed: string): boolean {
     return sealed.split('.')[1] !== this.keyring.currentId;
-  }
-
-  useKeyring(keyring: Keyring): void {
-    this.keyring = keyring;
   }
 }
 
