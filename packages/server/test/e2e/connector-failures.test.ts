@@ -58,13 +58,18 @@ describe.each(DATABASE_KINDS)('a configured provider, and everything that can go
     return { callbackUrl: consent.callbackUrl, connectionId: put.connection_id! };
   }
 
-  it('connects a provider known only from the configuration, with client_secret_post', async () => {
-    const { callbackUrl, connectionId } = await interceptedCallback();
-    expect(new URL(callbackUrl).searchParams.get('iss')).toBe(provider.entry.issuer);
-    const page = await fetch(callbackUrl);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('acme is connected - you can close this tab');
-    expect(await owner.status('acme', connectionId)).toEqual({ status: 'ACTIVE' });
+  it('connects a provider known only from the configuration, with client_secret_post, all in the browser', async () => {
+    await owner.remove('acme');
+    const put = await owner.put('acme', ['read']);
+    const consent = await consentInSandbox(browser, put.redirect_url!, {
+      email: 'acme-user@example.com',
+      decision: 'allow',
+      screenshot: `${kind}-acme`,
+    });
+    expect(new URL(consent.callbackUrl).searchParams.get('iss')).toBe(provider.entry.issuer);
+    expect(consent.status).toBe(200);
+    expect(consent.text).toContain('acme is connected - you can close this tab');
+    expect(await owner.status('acme', put.connection_id!)).toEqual({ status: 'ACTIVE' });
     expect((await owner.list()).integrations).toContainEqual({
       integration_type: 'acme',
       status: 'active',
