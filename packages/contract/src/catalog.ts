@@ -10,6 +10,10 @@ export const IntegrationType = z
 /** A dotted path into a JSON response: `authed_user.access_token`. */
 const ResponsePath = z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/);
 
+/** How `external-auth/list` reports a connector. */
+export const ConnectorStatus = z.enum(['active', 'disconnected', 'expired']);
+export type ConnectorStatus = z.infer<typeof ConnectorStatus>;
+
 export const ConnectionConfigField = z.object({
   name: z.string(),
   display_name: z.string(),

@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { ConnectionConfigField, IntegrationType } from './catalog.js';
+import { ConnectionConfigField, ConnectorStatus, IntegrationType } from './catalog.js';
 
 // The connector endpoints of spec/api.md, under /api/apps/{appId}/external-auth/.
-
-export const ConnectorStatus = z.enum(['active', 'disconnected', 'expired']);
-export type ConnectorStatus = z.infer<typeof ConnectorStatus>;
 
 export const ListedIntegration = z.object({
   integration_type: z.string(),

@@ -3,4 +3,5 @@ export * from './connectors.js';
 export * from './errors.js';
 export * from './identifiers.js';
 export * from './login.js';
+export * from './push-plan.js';
 export * from './suggest.js';

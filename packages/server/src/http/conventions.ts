@@ -28,7 +28,9 @@ export function serializeRequestForLog(request: FastifyRequest) {
   for (const key of url.searchParams.keys()) {
     if (SENSITIVE_QUERY_KEYS.has(key)) url.searchParams.set(key, '[redacted]');
   }
-  return { method: request.method, url: url.pathname + url.search, remoteAddress: request.ip };
+  // The authorization link works for whoever opens it while it is pending: keep its id out of logs.
+  const path = url.pathname.replace(/^\/oauth\/start\/[^/]+/, '/oauth/start/[redacted]');
+  return { method: request.method, url: path + url.search, remoteAddress: request.ip };
 }
 
 function isOAuthEndpoint(request: FastifyRequest): boolean {

@@ -53,6 +53,7 @@ export function postgresEvents(db: Kysely<unknown>, connection: pg.ClientConfig)
       client = next;
     } catch {
       next.removeAllListeners();
+      next.on('error', () => {}); // a late error of the abandoned client must not crash the process
       await next.end().catch(() => undefined);
       reconnectSoon();
     }

@@ -23,8 +23,8 @@ export interface ExternalProvider {
 
 export async function startExternalProvider(options: {
   type?: string;
-  /** Where the server under test will take callbacks. */
-  serverUrl: string;
+  /** Where the server under test will take callbacks; several instances, several URLs. */
+  serverUrl: string | string[];
   clientAuthentication?: 'client_secret_basic' | 'client_secret_post';
   accessTokenTtlSeconds?: number;
 }): Promise<ExternalProvider> {
@@ -34,7 +34,12 @@ export async function startExternalProvider(options: {
   const credentials = { clientId: `${type}-client`, clientSecret: `${type}-secret-${port}` };
   const provider = await createSandboxProvider({
     issuer,
-    clients: [{ ...credentials, redirectUris: [`${options.serverUrl}/oauth/callback`] }],
+    clients: [
+      {
+        ...credentials,
+        redirectUris: [options.serverUrl].flat().map((serverUrl) => `${serverUrl}/oauth/callback`),
+      },
+    ],
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
   });
 

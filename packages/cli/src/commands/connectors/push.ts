@@ -1,0 +1,171 @@
+import type { AppliedOutcome, DesiredConnector } from '@base44-connectors/contract';
+import { planChangesSomething } from '@base44-connectors/contract';
+import { openInBrowser } from '../../core/browser.js';
+import { isInteractive } from '../../core/environment.js';
+import { ExitCode } from '../../core/errors.js';
+import { display, resolveTarget } from '../../core/project.js';
+import { ConnectorsApi } from '../../core/resources/connectors/api.js';
+import { checkTypesOffered, readConnectorFiles } from '../../core/resources/connectors/files.js';
+import {
+  type AuthorizationOutcome,
+  applyPlan,
+  awaitAuthorizations,
+  ConflictError,
+  type Plan,
+  planRemote,
+} from '../../core/resources/connectors/push.js';
+import { confirm } from '../../ui/confirm.js';
+import { pushText } from '../../ui/messages/push.js';
+import type { CommandContext } from '../context.js';
+
+export interface PushFlags {
+  appId?: string;
+  dir?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  yes?: boolean;
+  /** Seconds to wait for the authorizations. */
+  timeout?: number;
+}
+
+type Pending = Extract<AppliedOutcome, { outcome: 'needs_authorization' }>;
+type Unfinished = { type: string; reason: string };
+
+export async function push(context: CommandContext, flags: PushFlags): Promise<ExitCode> {
+  const { environment, output } = context;
+  const json = flags.json === true;
+  const target = await resolveTarget(environment, flags);
+  const files = await readConnectorFiles(target.connectorsDir, (path) => display(environment, path));
+  const api = new ConnectorsApi(context.client, target.appId);
+  checkTypesOffered(
+    files,
+    (await api.available()).integrations.map((integration) => integration.integration_type),
+  );
+  const desired: DesiredConnector[] = files.map((file) => ({ type: file.type, scopes: file.scopes }));
+
+  output.line(pushText.found(desired.map((connector) => connector.type)));
+  let plan = await planRemote(api, desired);
+
+  if (flags.dryRun) {
+    const lines = plan.actions.map(pushText.planLine).filter((line): line is string => line !== undefined);
+    for (const line of lines) output.line(line);
+    if (lines.length === 0) output.line(pushText.noChanges);
+    const changes = planChangesSomething(plan.actions);
+    if (json) output.json({ app_id: target.appId, dry_run: true, actions: plan.actions, changes });
+    return changes ? ExitCode.changesPending : ExitCode.ok;
+  }
+
+  let results: AppliedOutcome[];
+  try {
+    results = await applyPlan(api, desired, plan);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    output.line(pushText.conflict(error.message));
+    plan = await planRemote(api, desired);
+    results = await applyPlan(api, desired, plan);
+  }
+  output.line(pushText.pushed(output.paint));
+
+  const pending = results.filter((result): result is Pending => result.outcome === 'needs_authorization');
+  const authorizations = await authorize(context, api, pending, flags);
+  const summary = summarize(results, authorizations);
+  output.line();
+  output.line(pushText.summary);
+  if (summary.synced.length > 0) output.line(pushText.synced(summary.synced));
+  if (summary.added.length > 0) output.line(pushText.added(summary.added));
+  if (summary.removed.length > 0) output.line(pushText.removed(summary.removed));
+  if (summary.failed.length > 0) output.line(pushText.failed(summary.failed));
+
+  const failedForReal =
+    results.some((result) => result.outcome === 'error') ||
+    authorizations.some((a) => a.status !== 'ACTIVE' && a.status !== 'SKIPPED');
+  const exitCode = failedForReal ? ExitCode.failed : ExitCode.ok;
+  if (json) {
+    output.json({
+      app_id: target.appId,
+      dry_run: false,
+      actions: plan.actions,
+      results,
+      authorizations,
+      summary,
+      exit_code: exitCode,
+    });
+  }
+  return exitCode;
+}
+
+type Authorization = AuthorizationOutcome | { type: string; status: 'SKIPPED'; reason: string };
+
+/** Shows the links; then opens them all and waits for all together, or says why it does not. */
+async function authorize(
+  context: CommandContext,
+  api: ConnectorsApi,
+  pending: Pending[],
+  flags: PushFlags,
+): Promise<Authorization[]> {
+  const { output, environment } = context;
+  if (pending.length === 0) return [];
+  output.line();
+  output.line(pushText.needAuthorization(pending.length));
+  for (const item of pending) output.line(pushText.authorizationUrl(item.type, item.redirect_url));
+  output.line();
+
+  const skipAll = (reason: string): Authorization[] =>
+    pending.map((item) => ({ type: item.type, status: 'SKIPPED', reason }));
+  if (!isInteractive(environment, flags.json === true)) {
+    output.line(pushText.nonInteractive);
+    return skipAll('authorization skipped: not interactive');
+  }
+  const go =
+    flags.yes === true ||
+    (await confirm(pushText.question, { stdin: context.stdin, stdout: context.stdout }));
+  if (!go) {
+    output.line();
+    output.line(pushText.skipped(pending.map((item) => item.type)));
+    return skipAll('authorization skipped');
+  }
+  output.line();
+  for (const item of pending) {
+    output.line(pushText.opening(item.type));
+    if (!(await openInBrowser(item.redirect_url, environment)))
+      output.line(pushText.browserFailed(item.type));
+  }
+  return awaitAuthorizations(api, pending, {
+    timeoutMs: (flags.timeout ?? 300) * 1000,
+    onSettled: (outcome) =>
+      output.line(
+        outcome.status === 'ACTIVE'
+          ? pushText.completed(output.paint, outcome.type)
+          : pushText.notCompleted(
+              output.paint,
+              outcome.type,
+              outcome.status === 'FAILED' ? `authorization failed: ${outcome.reason}` : outcome.reason,
+            ),
+      ),
+  });
+}
+
+function summarize(results: AppliedOutcome[], authorizations: Authorization[]) {
+  const byType = new Map(authorizations.map((authorization) => [authorization.type, authorization]));
+  const synced: string[] = [];
+  const added: string[] = [];
+  const removed: string[] = [];
+  const failed: Unfinished[] = [];
+  for (const result of results) {
+    if (result.outcome === 'synced') synced.push(result.type);
+    else if (result.outcome === 'removed') removed.push(result.type);
+    else if (result.outcome === 'error') failed.push({ type: result.type, reason: result.error_message });
+    else {
+      const authorization = byType.get(result.type);
+      if (authorization?.status === 'ACTIVE') added.push(result.type);
+      else
+        failed.push({
+          type: result.type,
+          reason: authorization && 'reason' in authorization ? authorization.reason : 'needs authorization',
+        });
+    }
+  }
+  return { synced, added, removed, failed };
+}
+
+export type { Plan };

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { planPush } from '@base44-connectors/contract';
+import { ExitCode } from '../../core/errors.js';
+import { display, resolveTarget } from '../../core/project.js';
+import { ConnectorsApi } from '../../core/resources/connectors/api.js';
+import { readConnectorFiles } from '../../core/resources/connectors/files.js';
+import { pushText } from '../../ui/messages/push.js';
+import type { CommandContext } from '../context.js';
+
+/** Local files against the app: what push would change, and every connector's health. */
+export async function status(
+  context: CommandContext,
+  flags: { appId?: string; dir?: string; json?: boolean },
+): Promise<ExitCode> {
+  const { environment, output } = context;
+  const target = await resolveTarget(environment, flags);
+  const { integrations } = await new ConnectorsApi(context.client, target.appId).list();
+  const local = existsSync(target.connectorsDir)
+    ? await readConnectorFiles(target.connectorsDir, (path) => display(environment, path))
+    : undefined;
+  const remote = integrations.map((i) => ({
+    type: i.integration_type,
+    scopes: i.scopes,
+    status: i.status,
+    userEmail: i.user_email,
+  }));
+  const actions = local ? planPush(local, remote, { prune: true }) : [];
+
+  if (flags.json) {
+    output.json({
+      app_id: target.appId,
+      connectors_dir: local ? target.connectorsDir : null,
+      actions,
+      connectors: integrations,
+    });
+    return ExitCode.ok;
+  }
+  output.line(output.paint.bold(`Connectors of app ${target.appId}:`));
+  if (integrations.length === 0) output.line('  none');
+  const width = Math.max(0, ...integrations.map((i) => i.integration_type.length));
+  for (const connector of integrations) {
+    const health =
+      connector.status === 'active'
+        ? output.paint.green(connector.status)
+        : output.paint.yellow(connector.status);
+    output.line(
+      `  ${connector.integration_type.padEnd(width)}  ${health}  ${connector.user_email ?? '-'}  ${connector.scopes.join(' ')}`,
+    );
+  }
+  output.line();
+  if (!local) {
+    output.line(`No connectors folder at ${display(environment, target.connectorsDir)}: nothing to compare.`);
+    return ExitCode.ok;
+  }
+  const lines = actions.map(pushText.planLine).filter((line): line is string => line !== undefined);
+  output.line(
+    lines.length === 0 ? pushText.noChanges : output.paint.bold("What 'base44 connectors push' would do:"),
+  );
+  for (const line of lines) output.line(`  ${line}`);
+  return ExitCode.ok;
+}

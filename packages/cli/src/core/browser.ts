@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import type { CliEnvironment } from './environment.js';
+
+/**
+ * Opens a URL in the person's browser: `BROWSER` when set (a command, as git and gh read it),
+ * otherwise the platform's opener. Resolves false when nothing could be started; the caller keeps
+ * the URL on screen either way.
+ */
+export function openInBrowser(
+  url: string,
+  environment: Pick<CliEnvironment, 'browser' | 'platform'>,
+): Promise<boolean> {
+  const [command, args] = environment.browser
+    ? ['/bin/sh', ['-c', `${environment.browser} "$1"`, 'browser', url]]
+    : environment.platform === 'darwin'
+      ? ['open', [url]]
+      : environment.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(command, args, { stdio: 'ignore', detached: true });
+      child.once('error', () => resolve(false));
+      child.once('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+}

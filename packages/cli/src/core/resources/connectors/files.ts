@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { closestMatch, IntegrationType } from '@base44-connectors/contract';
+import { applyEdits, findNodeAtLocation, modify, type Node } from 'jsonc-parser';
+import { CliError, ExitCode, type FileProblem, InvalidFilesError } from '../../errors.js';
+import { parseJsonc } from '../../jsonc.js';
+
+/** One connector file as read: its connector, and where its type is written (for later errors). */
+export interface ConnectorFile {
+  path: string;
+  shownPath: string;
+  type: string;
+  scopes: string[];
+  typeAt: { line: number; column: number };
+}
+
+const CONNECTOR_FILE = /\.jsonc?$/;
+
+/**
+ * Reads and checks every `*.json(c)` file of the folder. All problems of all files are collected
+ * and thrown together; a missing folder is an error of its own (it must never look like "no
+ * connectors", which would remove every connector of the app).
+ */
+export async function readConnectorFiles(
+  dir: string,
+  show: (path: string) => string,
+): Promise<ConnectorFile[]> {
+  if (!existsSync(dir)) {
+    throw new CliError(
+      `No connectors folder at ${show(dir)}: nothing was pushed, and nothing removed.`,
+      'no_connectors_dir',
+      ExitCode.invalid,
+      ['Create it (an empty folder removes every connector of the app), or point --dir at the right one.'],
+    );
+  }
+  const names = (await readdir(dir)).filter((name) => CONNECTOR_FILE.test(name)).sort();
+  const problems: FileProblem[] = [];
+  const files: ConnectorFile[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const read = readConnectorFile(path, show(path), await readFile(path, 'utf8'));
+    problems.push(...read.problems);
+    if (read.file) files.push(read.file);
+  }
+  const firstOfType = new Map<string, ConnectorFile>();
+  for (const file of files) {
+    const first = firstOfType.get(file.type);
+    if (first) {
+      problems.push({
+        file: file.shownPath,
+        ...file.typeAt,
+        message: `type "${file.type}" is also the type of ${first.shownPath}: one file per connector`,
+      });
+    } else {
+      firstOfType.set(file.type, file);
+    }
+  }
+  if (problems.length > 0) throw new InvalidFilesError(problems);
+  return files;
+}
+
+export function readConnectorFile(
+  path: string,
+  shownPath: string,
+  text: string,
+): { file?: ConnectorFile; problems: FileProblem[] } {
+  const parsed = parseJsonc(shownPath, text);
+  if (parsed.problems.length > 0) return { problems: parsed.problems };
+  const at = (node: Node | undefined, fallback = 0) => parsed.locate(node?.offset ?? fallback);
+  const problem = (node: Node | undefined, message: string): FileProblem => ({
+    file: shownPath,
+    ...at(node),
+    message,
+  });
+  const root = parsed.root;
+  if (root?.type !== 'object')
+    return { problems: [problem(root, 'must be a JSON object like {"type": "slack", "scopes": []}')] };
+
+  const problems: FileProblem[] = [];
+  const typeNode = findNodeAtLocation(root, ['type']);
+  let type: string | undefined;
+  if (!typeNode) problems.push(problem(root, 'missing "type" (the connector type, e.g. "slack")'));
+  else if (typeNode.type !== 'string') problems.push(problem(typeNode, '"type" must be a string'));
+  else if (!IntegrationType.safeParse(typeNode.value).success) {
+    problems.push(
+      problem(
+        typeNode,
+        `"type" ${JSON.stringify(typeNode.value)} must be lower-case letters, digits, "_" or "-"`,
+      ),
+    );
+  } else type = typeNode.value;
+
+  const scopesNode = findNodeAtLocation(root, ['scopes']);
+  const scopes: string[] = [];
+  if (scopesNode && scopesNode.type !== 'array')
+    problems.push(problem(scopesNode, '"scopes" must be a list of strings'));
+  for (const [index, scope] of (scopesNode?.type === 'array' ? (scopesNode.children ?? []) : []).entries()) {
+    if (scope.type === 'string' && scope.value !== '') scopes.push(scope.value);
+    else problems.push(problem(scope, `"scopes"[${index}] must be a non-empty string`));
+  }
+  if (problems.length > 0 || !type) return { problems };
+  return { file: { path, shownPath, type, scopes, typeAt: at(typeNode) }, problems };
+}
+
+/** Types this server does not offer, each reported where it is written, with the closest valid type. */
+export function checkTypesOffered(files: readonly ConnectorFile[], offered: readonly string[]): void {
+  const known = new Set(offered);
+  const problems = files
+    .filter((file) => !known.has(file.type))
+    .map((file) => {
+      const suggestion = closestMatch(file.type, offered);
+      const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
+      return {
+        file: file.shownPath,
+        ...file.typeAt,
+        message: `unknown connector type "${file.type}"${hint}`,
+      };
+    });
+  if (problems.length > 0) throw new InvalidFilesError(problems);
+}
+
+/**
+ * Writes a connector's file so that it holds these scopes. A file that already says so is left
+ * alone; one that differs keeps its comments and layout (only the scopes change); writes are atomic.
+ */
+export async function writeConnectorFile(
+  dir: string,
+  connector: { type: string; scopes: string[] },
+  existing: ConnectorFile | undefined,
+): Promise<'written' | 'unchanged'> {
+  if (existing && sameScopes(existing.scopes, connector.scopes)) return 'unchanged';
+  const path = existing?.path ?? join(dir, `${connector.type}.jsonc`);
+  const text = existing
+    ? applyEdits(
+        await readFile(existing.path, 'utf8'),
+        modify(await readFile(existing.path, 'utf8'), ['scopes'], connector.scopes, {
+          formattingOptions: { insertSpaces: true, tabSize: 2 },
+        }),
+      )
+    : `${JSON.stringify({ type: connector.type, scopes: connector.scopes }, null, 2)}\n`;
+  await writeAtomically(path, text);
+  return 'written';
+}
+
+export async function writeAtomically(path: string, text: string, mode = 0o644): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text, { mode });
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope, index) => scope === b[index]);
+}
