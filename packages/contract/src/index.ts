@@ -1,4 +1,5 @@
 export * from './catalog.js';
+export * from './connector-file.js';
 export * from './connectors.js';
 export * from './errors.js';
 export * from './identifiers.js';

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { IntegrationType } from './catalog.js';
+
+/** The content of one `base44/connectors/<type>.jsonc` file, as editors see it. */
+export const ConnectorFile = z
+  .object({
+    $schema: z.string().optional().describe('Where editors find this schema'),
+    type: IntegrationType.describe(
+      'The connector type, as `base44 connectors list-available` names it, e.g. "slack"',
+    ),
+    scopes: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('The OAuth scopes to request, exactly as the provider writes them'),
+  })
+  .describe('A base44 connector: one OAuth connection of the app, pushed with `base44 connectors push`');
+
+/** Where base44-server serves the schema. */
+export const CONNECTOR_FILE_SCHEMA_PATH = '/schemas/connector-file.json';
+
+/** The JSON Schema of connector files, published as packages/contract/schemas/connector-file.schema.json. */
+export function connectorFileJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(ConnectorFile, { io: 'input' }),
+    title: 'base44 connector file',
+  };
+}
