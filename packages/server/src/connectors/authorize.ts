@@ -1,12 +1,25 @@
-import type { UpsertIntegrationResponse } from '@base44-connectors/contract';
+import type { AppliedOutcome, UpsertIntegrationResponse } from '@base44-connectors/contract';
+import type { Kysely } from 'kysely';
 import type { User } from '../accounts/users.js';
 import { findUserById } from '../accounts/users.js';
 import type { ConfiguredProvider } from '../broker/provider.js';
+import type { ProviderResolution } from '../broker/registry.js';
 import { HttpError } from '../http/errors.js';
+import type { Database } from '../storage/schema.js';
 import { createAttempt } from './attempts.js';
 import type { ConnectorContext } from './context.js';
-import { grantCovers } from './lifecycle.js';
-import { bumpRevision, findConnector, requestConsent, setScopes } from './store.js';
+import { grantCovers, listedStatus } from './lifecycle.js';
+import { bumpRevision, findConnector, readRevision, requestConsent, setScopes } from './store.js';
+
+/** What asking for a connector's scopes comes to: the grant covers them, consent is needed, or someone else owns it. */
+export type AuthorizationOutcome = Exclude<AppliedOutcome, { outcome: 'removed' }>;
+
+export interface AuthorizationRequest {
+  appId: string;
+  type: string;
+  scopes: string[];
+  user: User;
+}
 
 const NO_ERROR = { error: null, error_message: null, other_user_email: null };
 
@@ -16,56 +29,108 @@ const NO_ERROR = { error: null, error_message: null, other_user_email: null };
  */
 export async function requestAuthorization(
   context: ConnectorContext,
-  request: { appId: string; type: string; scopes: string[]; user: User },
+  request: AuthorizationRequest,
 ): Promise<UpsertIntegrationResponse> {
-  const { db, now } = context;
+  requireProvider(context, request.type);
+  const outcome = await context.db.transaction().execute(async (trx) => {
+    // The app row first, as `apply` does, so the two never wait on each other's locks.
+    await readRevision(trx, request.appId, context.rowLocks);
+    const result = await authorizeWithin(trx, context, request);
+    if (result.outcome !== 'error') await bumpRevision(trx, request.appId);
+    return result;
+  });
+  return toUpsertResponse(outcome);
+}
+
+/**
+ * The database side of an authorization request, inside the caller's transaction; the caller
+ * bumps the app's revision. An active connector whose token lapsed (and cannot be refreshed)
+ * needs consent again even when its grant covers the scopes.
+ */
+export async function authorizeWithin(
+  trx: Kysely<Database>,
+  context: Pick<ConnectorContext, 'now' | 'publicUrl'>,
+  request: AuthorizationRequest,
+): Promise<AuthorizationOutcome> {
   const { appId, type, user } = request;
   const scopes = [...new Set(request.scopes)];
-  requireProvider(context, type);
+  const now = context.now();
 
-  const existing = await findConnector(db, appId, type);
+  const existing = await findConnector(trx, appId, type);
   if (existing?.state === 'active' && existing.userId && existing.userId !== user.id) {
-    const owner = await findUserById(db, existing.userId);
+    const owner = await findUserById(trx, existing.userId);
     return {
-      redirect_url: null,
-      connection_id: null,
-      already_authorized: false,
+      type,
+      outcome: 'error',
       error: 'different_user',
       error_message: `${type} is already connected by ${owner?.email ?? 'another member'}; only they can change its scopes`,
       other_user_email: owner?.email ?? null,
     };
   }
 
-  if (existing?.state === 'active' && grantCovers(existing.grantedScopes, scopes)) {
-    await db.transaction().execute(async (trx) => {
-      await setScopes(trx, appId, type, scopes, now());
-      await bumpRevision(trx, appId);
-    });
-    return { redirect_url: null, connection_id: null, already_authorized: true, ...NO_ERROR };
+  const grantUsable =
+    existing !== undefined &&
+    listedStatus(
+      { state: existing.state, expires_at: existing.expiresAt, refresh_token: existing.sealedRefreshToken },
+      now,
+    ) === 'active';
+  if (existing && grantUsable && grantCovers(existing.grantedScopes, scopes)) {
+    await setScopes(trx, appId, type, scopes, now);
+    return { type, outcome: 'synced' };
   }
 
-  const attempt = await db.transaction().execute(async (trx) => {
-    await requestConsent(trx, appId, type, scopes, now());
-    await bumpRevision(trx, appId);
-    return createAttempt(trx, { appId, type, scopes, userId: user.id }, now());
-  });
+  await requestConsent(trx, appId, type, scopes, now);
+  const attempt = await createAttempt(trx, { appId, type, scopes, userId: user.id }, now);
   return {
+    type,
+    outcome: 'needs_authorization',
     redirect_url: `${context.publicUrl}/oauth/start/${attempt.id}`,
     connection_id: attempt.id,
-    already_authorized: false,
-    ...NO_ERROR,
   };
+}
+
+function toUpsertResponse(outcome: AuthorizationOutcome): UpsertIntegrationResponse {
+  switch (outcome.outcome) {
+    case 'synced':
+      return { redirect_url: null, connection_id: null, already_authorized: true, ...NO_ERROR };
+    case 'needs_authorization':
+      return {
+        redirect_url: outcome.redirect_url,
+        connection_id: outcome.connection_id,
+        already_authorized: false,
+        ...NO_ERROR,
+      };
+    case 'error':
+      return {
+        redirect_url: null,
+        connection_id: null,
+        already_authorized: false,
+        error: outcome.error,
+        error_message: outcome.error_message,
+        other_user_email: outcome.other_user_email,
+      };
+  }
 }
 
 /** The provider for a type, or the error that says why this server cannot authorize it. */
 export function requireProvider(context: ConnectorContext, type: string): ConfiguredProvider {
   const resolution = context.providers.resolve(type);
   if (resolution.kind === 'ready') return resolution.provider;
+  throw unavailable(type, resolution);
+}
+
+/** Why this server cannot authorize a type (404 unknown, 400 not configured), or undefined when it can. */
+export function providerProblem(context: ConnectorContext, type: string): HttpError | undefined {
+  const resolution = context.providers.resolve(type);
+  return resolution.kind === 'ready' ? undefined : unavailable(type, resolution);
+}
+
+function unavailable(type: string, resolution: Exclude<ProviderResolution, { kind: 'ready' }>): HttpError {
   if (resolution.kind === 'unknown') {
     const hint = resolution.suggestion ? ` Did you mean "${resolution.suggestion}"?` : '';
-    throw new HttpError(404, `Unknown integration type "${type}".${hint}`, 'unknown_integration_type');
+    return new HttpError(404, `Unknown integration type "${type}".${hint}`, 'unknown_integration_type');
   }
-  throw new HttpError(
+  return new HttpError(
     400,
     `${resolution.entry.displayName} is not configured on this server: set ${resolution.settings.join(' and ')} ` +
       '(or start the server with --sandbox)',

@@ -1,7 +1,14 @@
 import { revokeToken } from '../broker/revocation.js';
 import { notFound } from '../http/errors.js';
 import type { ConnectorContext } from './context.js';
-import { bumpRevision, deleteConnector, findConnector, openTokens } from './store.js';
+import {
+  bumpRevision,
+  type Connector,
+  deleteConnector,
+  findConnector,
+  openTokens,
+  readRevision,
+} from './store.js';
 
 export interface Removal {
   /** Whether the provider confirmed the revocation; false when it has no endpoint or did not answer. */
@@ -22,23 +29,32 @@ export async function removeConnector(
   const connector = await findConnector(context.db, appId, type);
   if (!connector) throw notFound(`${type} is not a connector of this app`);
 
-  let removal: Removal = { revoked: false, revocationProblem: null };
-  const tokens = connector.sealedAccessToken ? openTokens(context.vault, connector) : null;
-  const resolution = context.providers.resolve(type);
-  if (tokens && resolution.kind === 'ready') {
-    // Revoking the refresh token ends the whole grant at most providers; the access token then too.
-    const target = tokens.refreshToken ?? tokens.accessToken!;
-    const result = await revokeToken(resolution.provider, target);
-    removal = result.revoked
-      ? { revoked: true, revocationProblem: null }
-      : { revoked: false, revocationProblem: result.reason };
-    if (result.revoked && tokens.refreshToken && tokens.accessToken)
-      await revokeToken(resolution.provider, tokens.accessToken);
-  }
-
+  const removal = await revokeGrant(context, connector);
   await context.db.transaction().execute(async (trx) => {
+    // The app row first, as `apply` does, so the two never wait on each other's locks.
+    await readRevision(trx, appId, context.rowLocks);
     await deleteConnector(trx, appId, type);
     await bumpRevision(trx, appId);
   });
   return removal;
+}
+
+/**
+ * Tells the provider that a connector's tokens are no longer wanted, where the provider supports
+ * revocation. `connector` is read before it is deleted: the sealed tokens are all this needs.
+ */
+export async function revokeGrant(
+  context: Pick<ConnectorContext, 'vault' | 'providers'>,
+  connector: Connector,
+): Promise<Removal> {
+  const tokens = connector.sealedAccessToken ? openTokens(context.vault, connector) : null;
+  const resolution = context.providers.resolve(connector.type);
+  if (!tokens || resolution.kind !== 'ready') return { revoked: false, revocationProblem: null };
+
+  // Revoking the refresh token ends the whole grant at most providers; the access token then too.
+  const target = tokens.refreshToken ?? tokens.accessToken!;
+  const result = await revokeToken(resolution.provider, target);
+  if (!result.revoked) return { revoked: false, revocationProblem: result.reason };
+  if (tokens.refreshToken && tokens.accessToken) await revokeToken(resolution.provider, tokens.accessToken);
+  return { revoked: true, revocationProblem: null };
 }

@@ -202,6 +202,14 @@ export async function deleteConnector(db: Db, appId: string, type: string): Prom
   return Number(result.numDeletedRows) > 0;
 }
 
+/** The app's revision: it moves on with every change of the app's connectors. `forUpdate` locks the row (PostgreSQL). */
+export async function readRevision(db: Db, appId: string, forUpdate = false): Promise<number> {
+  let query = db.selectFrom('apps').select('revision').where('id', '=', appId);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.revision);
+}
+
 export async function bumpRevision(db: Db, appId: string): Promise<void> {
   await db
     .updateTable('apps')

@@ -1,7 +1,11 @@
 import {
+  ApplyRequest,
+  type ApplyResponse,
   type AvailableIntegrationsResponse,
   IntegrationType,
   type ListIntegrationsResponse,
+  PlanRequest,
+  type PlanResponse,
   UpsertIntegrationRequest,
 } from '@base44-connectors/contract';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -9,7 +13,7 @@ import { z } from 'zod';
 import type { User } from '../accounts/users.js';
 import { requestAuthorization } from '../connectors/authorize.js';
 import type { ConnectorContext } from '../connectors/context.js';
-import { listedStatus } from '../connectors/lifecycle.js';
+import { applyConnectorPush, planConnectorPush, remoteConnector } from '../connectors/push.js';
 import { removeConnector } from '../connectors/remove.js';
 import { connectionStatus, MAX_WAIT_SECONDS } from '../connectors/status.js';
 import { listConnectors } from '../connectors/store.js';
@@ -38,20 +42,36 @@ export function connectorRoutes(services: ConnectorRouteServices): FastifyPlugin
       const now = connectors.now();
       const rows = await listConnectors(connectors.db, appId);
       return {
-        integrations: rows.map((connector) => ({
-          integration_type: connector.type,
-          status: listedStatus(
-            {
-              state: connector.state,
-              expires_at: connector.expiresAt,
-              refresh_token: connector.sealedRefreshToken,
-            },
-            now,
-          ),
-          scopes: connector.scopes,
-          ...(connector.accountEmail ? { user_email: connector.accountEmail } : {}),
-        })),
+        integrations: rows.map((row) => {
+          const connector = remoteConnector(row, now);
+          return {
+            integration_type: connector.type,
+            status: connector.status,
+            scopes: connector.scopes,
+            ...(connector.userEmail ? { user_email: connector.userEmail } : {}),
+          };
+        }),
       };
+    });
+
+    app.post('/external-auth/plan', async (request): Promise<PlanResponse> => {
+      const { appId } = request.params as { appId: string };
+      const body = parseInput(PlanRequest, request.body, 'request body');
+      return planConnectorPush(connectors, appId, body);
+    });
+
+    app.post('/external-auth/apply', async (request): Promise<ApplyResponse> => {
+      const { appId } = request.params as { appId: string };
+      const body = parseInput(ApplyRequest, request.body, 'request body');
+      const { response, revocationProblems } = await applyConnectorPush(
+        connectors,
+        appId,
+        caller(request),
+        body,
+      );
+      for (const { type, reason } of revocationProblems)
+        request.log.warn({ type, reason }, 'token not revoked at the provider');
+      return response;
     });
 
     app.put('/external-auth/integrations/:type', async (request) => {
