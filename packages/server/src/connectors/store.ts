@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ConnectorState, ConnectorsTable, Database } from '../storage/schema.js';
 import type { Vault } from '../vault/vault.js';
 import { type ConnectorEvent, nextConnectorState } from './lifecycle.js';
@@ -66,12 +66,7 @@ export async function requestConsent(
   const existing = await findConnector(db, appId, type);
   const state = nextConnectorState(existing?.state, 'consent_requested');
   if (existing) {
-    await db
-      .updateTable('connectors')
-      .set({ scopes: JSON.stringify(scopes), state, updated_at: now })
-      .where('app_id', '=', appId)
-      .where('type', '=', type)
-      .execute();
+    await updateConnector(db, appId, type, { scopes: JSON.stringify(scopes), state, updated_at: now });
     return;
   }
   await db
@@ -103,12 +98,7 @@ export async function setScopes(
   scopes: string[],
   now: number,
 ): Promise<void> {
-  await db
-    .updateTable('connectors')
-    .set({ scopes: JSON.stringify(scopes), updated_at: now })
-    .where('app_id', '=', appId)
-    .where('type', '=', type)
-    .execute();
+  await updateConnector(db, appId, type, { scopes: JSON.stringify(scopes), updated_at: now });
 }
 
 /** Stores a completed authorization: the connector becomes active with the new, sealed tokens. */
@@ -139,12 +129,7 @@ export async function storeGrant(
     updated_at: now,
   };
   if (existing) {
-    await db
-      .updateTable('connectors')
-      .set(values)
-      .where('app_id', '=', appId)
-      .where('type', '=', type)
-      .execute();
+    await updateConnector(db, appId, type, values);
   } else {
     await db
       .insertInto('connectors')
@@ -162,20 +147,15 @@ export async function storeRefresh(
   now: number,
 ): Promise<void> {
   const { appId, type } = connector;
-  await db
-    .updateTable('connectors')
-    .set({
-      access_token: vault.seal(tokens.accessToken, tokenContext(appId, type, 'access_token')),
-      ...(tokens.refreshToken
-        ? { refresh_token: vault.seal(tokens.refreshToken, tokenContext(appId, type, 'refresh_token')) }
-        : {}),
-      expires_at: tokens.expiresAt,
-      refreshed_at: now,
-      updated_at: now,
-    })
-    .where('app_id', '=', appId)
-    .where('type', '=', type)
-    .execute();
+  await updateConnector(db, appId, type, {
+    access_token: vault.seal(tokens.accessToken, tokenContext(appId, type, 'access_token')),
+    ...(tokens.refreshToken
+      ? { refresh_token: vault.seal(tokens.refreshToken, tokenContext(appId, type, 'refresh_token')) }
+      : {}),
+    expires_at: tokens.expiresAt,
+    refreshed_at: now,
+    updated_at: now,
+  });
 }
 
 export async function applyEvent(
@@ -184,12 +164,10 @@ export async function applyEvent(
   event: ConnectorEvent,
   now: number,
 ): Promise<void> {
-  await db
-    .updateTable('connectors')
-    .set({ state: nextConnectorState(connector.state, event), updated_at: now })
-    .where('app_id', '=', connector.appId)
-    .where('type', '=', connector.type)
-    .execute();
+  await updateConnector(db, connector.appId, connector.type, {
+    state: nextConnectorState(connector.state, event),
+    updated_at: now,
+  });
 }
 
 export async function deleteConnector(db: Db, appId: string, type: string): Promise<boolean> {
@@ -228,6 +206,20 @@ export function openTokens(
     accessToken: open('access_token', connector.sealedAccessToken),
     refreshToken: open('refresh_token', connector.sealedRefreshToken),
   };
+}
+
+async function updateConnector(
+  db: Db,
+  appId: string,
+  type: string,
+  values: Updateable<ConnectorsTable>,
+): Promise<void> {
+  await db
+    .updateTable('connectors')
+    .set(values)
+    .where('app_id', '=', appId)
+    .where('type', '=', type)
+    .execute();
 }
 
 /** Binds a sealed token to its row and field, so it cannot be moved to another connector. */

@@ -12,7 +12,11 @@ export const pushText = {
       : `Found ${types.length} ${plural(types.length, 'connector', 'connectors')} to push: ${types.join(', ')}`,
   pushed: (paint: Paint) => `${paint.green('✓')} Connectors pushed`,
   conflict: (message: string) => `${message}. Planning again from the app's connectors as they are now.`,
-  needAuthorization: (count: number) => `${count} connector(s) require authorization in your browser:`,
+  // The spec's own line for two or more; plain singular for one.
+  needAuthorization: (count: number) =>
+    count === 1
+      ? '1 connector requires authorization in your browser:'
+      : `${count} connector(s) require authorization in your browser:`,
   authorizationUrl: (type: string, url: string) => `  ${type}: ${url}`,
   question: 'Open browser to authorize now?',
   opening: (type: string) => `Opening browser for ${type}...`,

@@ -1,4 +1,5 @@
 import type { ProviderEntryInput } from '@base44-connectors/contract';
+import { STANDARD_TOKEN_RESPONSE } from './standard.js';
 
 // Outlook, OneDrive, SharePoint and Teams all go through the Microsoft identity platform and call
 // Microsoft Graph. The `common` tenant accepts work, school and personal accounts alike.
@@ -23,10 +24,7 @@ function microsoft(
       url: `${TENANT}/token`,
       clientAuthentication: 'client_secret_post',
       response: {
-        accessToken: 'access_token',
-        refreshToken: 'refresh_token',
-        expiresIn: 'expires_in',
-        scope: 'scope',
+        ...STANDARD_TOKEN_RESPONSE,
       },
     },
     // The UserInfo endpoint is hosted on Graph; it answers `email` when the email scope was granted.

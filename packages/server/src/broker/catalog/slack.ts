@@ -1,4 +1,5 @@
 import type { ProviderEntryInput } from '@base44-connectors/contract';
+import { STANDARD_TOKEN_RESPONSE } from './standard.js';
 
 // Slack's v2 flow issues a bot token (top level) for `scope` and a user token (under
 // `authed_user`) for `user_scope`. It answers errors with HTTP 200 and {"ok": false, "error"}.
@@ -55,10 +56,7 @@ const slackbot: ProviderEntryInput = {
     url: TOKEN,
     clientAuthentication: 'client_secret_basic',
     response: {
-      accessToken: 'access_token',
-      refreshToken: 'refresh_token',
-      expiresIn: 'expires_in',
-      scope: 'scope',
+      ...STANDARD_TOKEN_RESPONSE,
       okFlag: 'ok',
       connectionConfig: { team_id: 'team.id', bot_user_id: 'bot_user_id' },
     },

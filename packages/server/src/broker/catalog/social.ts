@@ -1,4 +1,5 @@
 import type { ProviderEntryInput } from '@base44-connectors/contract';
+import { STANDARD_TOKEN_RESPONSE } from './standard.js';
 
 // Developer and social accounts: GitHub, Discord, LinkedIn, TikTok.
 
@@ -47,10 +48,7 @@ const discord: ProviderEntryInput = {
     url: 'https://discord.com/api/oauth2/token',
     clientAuthentication: 'client_secret_basic',
     response: {
-      accessToken: 'access_token',
-      refreshToken: 'refresh_token',
-      expiresIn: 'expires_in',
-      scope: 'scope',
+      ...STANDARD_TOKEN_RESPONSE,
     },
   },
   userInfo: { url: 'https://discord.com/api/users/@me', emailPath: 'email' },
@@ -77,10 +75,7 @@ const linkedin: ProviderEntryInput = {
     clientAuthentication: 'client_secret_post',
     // Refresh tokens are only issued to approved partner apps; others reconnect after 60 days.
     response: {
-      accessToken: 'access_token',
-      refreshToken: 'refresh_token',
-      expiresIn: 'expires_in',
-      scope: 'scope',
+      ...STANDARD_TOKEN_RESPONSE,
     },
   },
   // Needs the "Sign In with LinkedIn using OpenID Connect" product on the app.
@@ -106,10 +101,7 @@ const tiktok: ProviderEntryInput = {
     url: 'https://open.tiktokapis.com/v2/oauth/token/',
     clientAuthentication: 'client_secret_post',
     response: {
-      accessToken: 'access_token',
-      refreshToken: 'refresh_token',
-      expiresIn: 'expires_in',
-      scope: 'scope',
+      ...STANDARD_TOKEN_RESPONSE,
       connectionConfig: { open_id: 'open_id' },
     },
   },

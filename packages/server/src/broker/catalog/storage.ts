@@ -1,4 +1,5 @@
 import type { ProviderEntryInput } from '@base44-connectors/contract';
+import { STANDARD_TOKEN_RESPONSE } from './standard.js';
 
 // File storage: Dropbox and Box.
 
@@ -16,10 +17,7 @@ const dropbox: ProviderEntryInput = {
     url: 'https://api.dropboxapi.com/oauth2/token',
     clientAuthentication: 'client_secret_basic',
     response: {
-      accessToken: 'access_token',
-      refreshToken: 'refresh_token',
-      expiresIn: 'expires_in',
-      scope: 'scope',
+      ...STANDARD_TOKEN_RESPONSE,
       connectionConfig: { account_id: 'account_id' },
     },
   },

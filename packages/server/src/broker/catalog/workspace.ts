@@ -1,4 +1,5 @@
 import type { ProviderEntryInput } from '@base44-connectors/contract';
+import { STANDARD_TOKEN_RESPONSE } from './standard.js';
 
 // Notes, databases, tasks and forms: Notion, Airtable, ClickUp, Linear, Wrike, Typeform.
 
@@ -46,10 +47,7 @@ const airtable: ProviderEntryInput = {
     // Airtable wants HTTP Basic whenever the integration has a client secret.
     clientAuthentication: 'client_secret_basic',
     response: {
-      accessToken: 'access_token',
-      refreshToken: 'refresh_token',
-      expiresIn: 'expires_in',
-      scope: 'scope',
+      ...STANDARD_TOKEN_RESPONSE,
     },
   },
   userInfo: { url: 'https://api.airtable.com/v0/meta/whoami', emailPath: 'email' },
@@ -93,10 +91,7 @@ const linear: ProviderEntryInput = {
     clientAuthentication: 'client_secret_post',
     // The granted scopes come back space-separated although they are requested comma-separated.
     response: {
-      accessToken: 'access_token',
-      refreshToken: 'refresh_token',
-      expiresIn: 'expires_in',
-      scope: 'scope',
+      ...STANDARD_TOKEN_RESPONSE,
     },
   },
   // No email: Linear only has its GraphQL API (`query { viewer { email } }`), a POST with a body
