@@ -121,6 +121,13 @@ async function runAction(
       if (error instanceof InvalidFilesError) output.error(error.message);
       else output.error(`${output.paint.red('Error:')} ${error.message}`);
       for (const hint of error.hints) output.error(`  ${hint}`);
+      if (output.jsonMode) {
+        const problems = error instanceof InvalidFilesError ? { problems: error.problems } : {};
+        output.json({
+          error: { code: error.code, message: error.message, hints: error.hints, ...problems },
+          exit_code: error.exitCode,
+        });
+      }
       return error.exitCode;
     }
     output.error(

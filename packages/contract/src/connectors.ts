@@ -8,6 +8,8 @@ export const ListedIntegration = z.object({
   status: ConnectorStatus,
   scopes: z.array(z.string()),
   user_email: z.string().optional(),
+  /** [ext] The connector's own state; `pending` (authorization not yet completed) lists as `disconnected`. */
+  state: z.enum(['pending', 'active', 'expired', 'disconnected']).optional(),
 });
 export const ListIntegrationsResponse = z.object({ integrations: z.array(ListedIntegration) });
 export type ListIntegrationsResponse = z.infer<typeof ListIntegrationsResponse>;

@@ -25,11 +25,15 @@ export function parseJsonc(file: string, text: string): ParsedJsonc {
   };
   const errors: ParseError[] = [];
   const root = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
-  const problems = errors.map((error) => ({
-    file,
-    ...locate(error.offset),
-    message: `invalid JSON: ${describeSyntaxError(printParseErrorCode(error.error))}`,
-  }));
+  // The parser reports a cascade of errors at the spot where the text stops making sense: the first says it.
+  const seen = new Set<number>();
+  const problems = errors
+    .filter((error) => !seen.has(error.offset) && seen.add(error.offset))
+    .map((error) => ({
+      file,
+      ...locate(error.offset),
+      message: `invalid JSON: ${describeSyntaxError(printParseErrorCode(error.error))}`,
+    }));
   return { root, problems, locate };
 }
 

@@ -2,6 +2,8 @@ import pc from 'picocolors';
 
 /** Where a command writes: people's text to stdout (stderr under --json), the JSON document to stdout. */
 export interface Output {
+  /** Under --json, stdout holds exactly one JSON document, also when the command fails. */
+  readonly jsonMode: boolean;
   line(text?: string): void;
   error(text: string): void;
   json(document: unknown): void;
@@ -23,6 +25,7 @@ export function createOutput(
   const colors = pc.createColors(options.color);
   const human = options.json ? streams.stderr : streams.stdout;
   return {
+    jsonMode: options.json,
     line: (text = '') => human.write(`${text}\n`),
     error: (text) => streams.stderr.write(`${text}\n`),
     json: (document) => streams.stdout.write(`${JSON.stringify(document, null, 2)}\n`),

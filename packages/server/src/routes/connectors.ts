@@ -49,6 +49,7 @@ export function connectorRoutes(services: ConnectorRouteServices): FastifyPlugin
             status: connector.status,
             scopes: connector.scopes,
             ...(connector.userEmail ? { user_email: connector.userEmail } : {}),
+            state: row.state === 'active' ? connector.status : row.state,
           };
         }),
       };

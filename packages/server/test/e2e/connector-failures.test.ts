@@ -75,6 +75,7 @@ describe.each(DATABASE_KINDS)('a configured provider, and everything that can go
       status: 'active',
       scopes: ['read'],
       user_email: 'acme-user@example.com',
+      state: 'active',
     });
   });
 

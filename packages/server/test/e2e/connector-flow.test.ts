@@ -68,6 +68,7 @@ describe.each(DATABASE_KINDS)('connecting providers through the sandbox on %s', 
         status: 'active',
         scopes: ['chat:write', 'users:read'],
         user_email: 'me@slack.example',
+        state: 'active',
       },
     ]);
   });

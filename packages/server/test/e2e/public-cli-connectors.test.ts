@@ -102,8 +102,8 @@ describe.each(KINDS)('the public base44 CLI manages the connectors of base44-ser
     for (const link of Object.values(links)) expect(link).toMatch(`${server.url}/oauth/start/`);
 
     expect((await api.list()).integrations).toEqual([
-      { integration_type: 'notion', status: 'disconnected', scopes: ['read_content'] },
-      { integration_type: 'slack', status: 'disconnected', scopes: ['chat:write'] },
+      { integration_type: 'notion', status: 'disconnected', scopes: ['read_content'], state: 'pending' },
+      { integration_type: 'slack', status: 'disconnected', scopes: ['chat:write'], state: 'pending' },
     ]);
     const slackConnection = links.slack!.split('/').pop()!;
     expect(await api.status('slack', slackConnection)).toEqual({ status: 'PENDING' });
@@ -123,8 +123,14 @@ describe.each(KINDS)('the public base44 CLI manages the connectors of base44-ser
     expect(second.output).not.toContain('Failed: slack');
     expect(Object.keys(printedLinks(second.output))).toEqual(['notion']);
     expect((await api.list()).integrations).toEqual([
-      { integration_type: 'notion', status: 'disconnected', scopes: ['read_content'] },
-      { integration_type: 'slack', status: 'active', scopes: ['chat:write'], user_email: SLACK_ACCOUNT },
+      { integration_type: 'notion', status: 'disconnected', scopes: ['read_content'], state: 'pending' },
+      {
+        integration_type: 'slack',
+        status: 'active',
+        scopes: ['chat:write'],
+        user_email: SLACK_ACCOUNT,
+        state: 'active',
+      },
     ]);
 
     await project.removeConnector('notion');
@@ -138,7 +144,13 @@ describe.each(KINDS)('the public base44 CLI manages the connectors of base44-ser
       oauth: {},
     });
     expect((await api.list()).integrations).toEqual([
-      { integration_type: 'slack', status: 'active', scopes: ['chat:write'], user_email: SLACK_ACCOUNT },
+      {
+        integration_type: 'slack',
+        status: 'active',
+        scopes: ['chat:write'],
+        user_email: SLACK_ACCOUNT,
+        state: 'active',
+      },
     ]);
   }, 120_000);
 
@@ -232,7 +244,7 @@ describe.each(KINDS)('the public base44 CLI manages the connectors of base44-ser
     const other = new ConnectorApi(server, otherAppId, { api_key: session.apiKey });
     expect(await other.status('slack', printed.connectionId)).toEqual({ status: 'PENDING' });
     expect((await other.list()).integrations).toEqual([
-      { integration_type: 'slack', status: 'disconnected', scopes: ['chat:write'] },
+      { integration_type: 'slack', status: 'disconnected', scopes: ['chat:write'], state: 'pending' },
     ]);
   }, 60_000);
 });

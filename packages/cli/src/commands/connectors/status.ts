@@ -38,13 +38,13 @@ export async function status(
   output.line(output.paint.bold(`Connectors of app ${target.appId}:`));
   if (integrations.length === 0) output.line('  none');
   const width = Math.max(0, ...integrations.map((i) => i.integration_type.length));
+  const stateWidth = Math.max(0, ...integrations.map((i) => (i.state ?? i.status).length));
   for (const connector of integrations) {
-    const health =
-      connector.status === 'active'
-        ? output.paint.green(connector.status)
-        : output.paint.yellow(connector.status);
+    const state = connector.state ?? connector.status;
+    const health = (state === 'active' ? output.paint.green : output.paint.yellow)(state.padEnd(stateWidth));
+    const account = connector.user_email ?? '-';
     output.line(
-      `  ${connector.integration_type.padEnd(width)}  ${health}  ${connector.user_email ?? '-'}  ${connector.scopes.join(' ')}`,
+      `  ${connector.integration_type.padEnd(width)}  ${health}  ${account}  ${connector.scopes.join(' ')}`,
     );
   }
   output.line();

@@ -34,12 +34,18 @@ export async function readConnectorFiles(
       ['Create it (an empty folder removes every connector of the app), or point --dir at the right one.'],
     );
   }
-  const names = (await readdir(dir)).filter((name) => CONNECTOR_FILE.test(name)).sort();
+  const names = (await unreadable(show(dir), () => readdir(dir)))
+    .filter((name) => CONNECTOR_FILE.test(name))
+    .sort();
   const problems: FileProblem[] = [];
   const files: ConnectorFile[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const read = readConnectorFile(path, show(path), await readFile(path, 'utf8'));
+    const read = readConnectorFile(
+      path,
+      show(path),
+      await unreadable(show(path), () => readFile(path, 'utf8')),
+    );
     problems.push(...read.problems);
     if (read.file) files.push(read.file);
   }
@@ -58,6 +64,24 @@ export async function readConnectorFiles(
   }
   if (problems.length > 0) throw new InvalidFilesError(problems);
   return files;
+}
+
+/** A folder that is a file, a file that is a folder, no permission: said plainly, as bad input. */
+async function unreadable<T>(shown: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOTDIR'
+        ? 'is not a folder'
+        : code === 'EISDIR'
+          ? 'is a folder, not a connector file'
+          : code === 'EACCES'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code ?? (error as Error).message})`;
+    throw new CliError(`${shown} ${why}.`, 'unreadable_file', ExitCode.invalid);
+  }
 }
 
 export function readConnectorFile(
