@@ -125,12 +125,8 @@ async function authorize(
     return skipAll('authorization skipped');
   }
   output.line();
-  for (const item of pending) {
-    output.line(pushText.opening(item.type));
-    if (!(await openInBrowser(item.redirect_url, environment)))
-      output.line(pushText.browserFailed(item.type));
-  }
-  return awaitAuthorizations(api, pending, {
+  for (const item of pending) output.line(pushText.opening(item.type));
+  const waiting = awaitAuthorizations(api, pending, {
     timeoutMs: (flags.timeout ?? 300) * 1000,
     onSettled: (outcome) =>
       output.line(
@@ -143,6 +139,11 @@ async function authorize(
             ),
       ),
   });
+  const opened = await Promise.all(pending.map((item) => openInBrowser(item.redirect_url, environment)));
+  pending.forEach((item, index) => {
+    if (!opened[index]) output.line(pushText.browserFailed(item.type));
+  });
+  return waiting;
 }
 
 function summarize(results: AppliedOutcome[], authorizations: Authorization[]) {
