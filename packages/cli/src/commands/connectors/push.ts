@@ -116,15 +116,14 @@ async function authorize(
     output.line(pushText.nonInteractive);
     return skipAll('authorization skipped: not interactive');
   }
-  const go =
-    flags.yes === true ||
-    (await confirm(pushText.question, { stdin: context.stdin, stdout: context.stdout }));
+  const ask = flags.yes !== true;
+  const go = !ask || (await confirm(pushText.question, { stdin: context.stdin, stdout: context.stdout }));
   if (!go) {
     output.line();
     output.line(pushText.skipped(pending.map((item) => item.type)));
     return skipAll('authorization skipped');
   }
-  output.line();
+  if (ask) output.line();
   for (const item of pending) output.line(pushText.opening(item.type));
   const waiting = awaitAuthorizations(api, pending, {
     timeoutMs: (flags.timeout ?? 300) * 1000,

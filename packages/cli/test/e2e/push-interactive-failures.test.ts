@@ -1,0 +1,340 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  aConnectorProject,
+  aFakeBrowser,
+  assertCliBuilt,
+  CLI_BIN,
+  type Connector,
+  cliEnvironment,
+  type FakeBrowser,
+} from '../support/cli.js';
+import {
+  consentInSandbox,
+  launchChromium,
+  type SandboxServer,
+  startSandboxServer,
+} from '../support/server.js';
+import { aTempDir } from '../support/temp.js';
+import { pollUntil, Terminal } from '../support/terminal.js';
+
+// `base44 connectors push` (and `connectors initiate`) in a real terminal (tmux), NO_COLOR, no CI,
+// against a real `base44-server start --sandbox`, where the person does not simply say Yes and
+// allow: the provider denies, nobody finishes in time, no browser can be opened, the person
+// comes back later, `--yes`. Each scenario checks the lines on screen (URLs replaced by a
+// placeholder), the exit code (cli.md: 1 when any connector failed, 0 when applied and all
+// authorized or left pending on purpose) and what the server holds afterwards.
+
+const URL_PLACEHOLDER = '<url>';
+const SLACK: Connector = { type: 'slack', scopes: ['chat:write'] };
+const NOTION: Connector = { type: 'notion', scopes: ['read_content'] };
+
+const withoutUrls = (lines: string[]) =>
+  lines.map((line) => line.replace(/https?:\/\/\S+/g, URL_PLACEHOLDER));
+
+/** The head every push of one new slack connector prints, up to where the person is asked. */
+const ONE_NEW_SLACK = [
+  'Found 1 connector to push: slack',
+  '✓ Connectors pushed',
+  '',
+  '1 connector requires authorization in your browser:',
+  `  slack: ${URL_PLACEHOLDER}`,
+  '',
+];
+
+describe('base44 connectors push in a terminal, when authorization does not simply succeed', () => {
+  let server: SandboxServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    assertCliBuilt();
+    [server, browser] = await Promise.all([startSandboxServer({ apps: 6 }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  interface Session {
+    dir: string;
+    project: string;
+    browser: FakeBrowser;
+    env: Record<string, string>;
+  }
+
+  /** A project with these connector files in a scratch directory, and the CLI's environment for it. */
+  async function aSession(
+    appId: string,
+    connectors: Connector[],
+    extraEnv: Record<string, string> = {},
+  ): Promise<Session> {
+    const dir = await aTempDir('base44-push-failures-e2e-');
+    const project = await aConnectorProject(join(dir, 'project'), appId, connectors);
+    const fakeBrowser = await aFakeBrowser(dir);
+    const env = cliEnvironment({
+      HOME: join(dir, 'home'),
+      NO_COLOR: '1',
+      BASE44_API_URL: server.url,
+      BASE44_API_KEY: server.apiKey,
+      BROWSER: fakeBrowser.command,
+      ...extraEnv,
+    });
+    return { dir, project, browser: fakeBrowser, env };
+  }
+
+  let runs = 0;
+  /** `base44 ARGS` in a terminal of its own (its tmux socket in a fresh folder), in `cwd`. */
+  async function inTerminal(session: Session, args: string[], cwd = session.project): Promise<Terminal> {
+    const dir = join(session.dir, `terminal-${++runs}`);
+    await mkdir(dir);
+    const terminal = await Terminal.start({
+      command: [process.execPath, CLI_BIN, ...args],
+      cwd,
+      env: session.env,
+      dir,
+    });
+    onTestFinished(() => terminal.kill());
+    return terminal;
+  }
+
+  /** The `  type: url` lines the CLI printed, by type. */
+  function authorizationLinks(screen: string): Map<string, string> {
+    return new Map(
+      [...screen.matchAll(/^ {2}(\w+): (https?:\/\/\S+)$/gm)].map(([, type, url]) => [type!, url!]),
+    );
+  }
+
+  async function statuses(appId: string) {
+    const { integrations } = await server.connectors(appId).list();
+    return integrations.map(({ integration_type, status }) => ({ integration_type, status }));
+  }
+
+  const QUESTION = /^\? Open browser to authorize now\? › Yes$/m;
+
+  it('(1) reports a denial at the provider as a failure: ✗ line, Failed with the reason, exit 1', async () => {
+    const appId = server.appIds[0]!;
+    const session = await aSession(appId, [SLACK]);
+    const terminal = await inTerminal(session, ['connectors', 'push']);
+    const links = authorizationLinks(await terminal.waitFor(QUESTION, 15_000));
+    await terminal.press('Enter');
+    await pollUntil(
+      async () => (await session.browser.opened()).length === 1,
+      10_000,
+      () => 'the CLI to open the slack link',
+    );
+    expect(await session.browser.opened()).toEqual([links.get('slack')]);
+
+    await consentInSandbox(browser, links.get('slack')!, { email: server.email, decision: 'deny' });
+    const { code, lines } = await terminal.waitForExit(15_000);
+
+    expect(withoutUrls(lines)).toEqual([
+      ...ONE_NEW_SLACK,
+      '? Open browser to authorize now? › Yes',
+      '',
+      'Opening browser for slack...',
+      '✗ slack authorization failed: Access was denied at Slack.',
+      '',
+      'Summary:',
+      '  Failed: slack (Access was denied at Slack.)',
+    ]);
+    expect(code).toBe(1);
+    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'disconnected' }]);
+  });
+
+  it('(2) gives up after --timeout seconds: ✗ timed out, Failed, exit 1, in seconds not minutes', async () => {
+    const appId = server.appIds[1]!;
+    const session = await aSession(appId, [SLACK]);
+    const terminal = await inTerminal(session, ['connectors', 'push', '--timeout', '3']);
+    await terminal.waitFor(QUESTION, 15_000);
+    const answered = Date.now();
+    await terminal.press('Enter');
+    const { code, lines } = await terminal.waitForExit(15_000);
+    const waited = Date.now() - answered;
+
+    expect(withoutUrls(lines)).toEqual([
+      ...ONE_NEW_SLACK,
+      '? Open browser to authorize now? › Yes',
+      '',
+      'Opening browser for slack...',
+      '✗ slack authorization timed out',
+      '',
+      'Summary:',
+      '  Failed: slack (authorization timed out)',
+    ]);
+    expect(code).toBe(1);
+    expect(waited).toBeGreaterThanOrEqual(2_900);
+    expect(waited).toBeLessThan(8_000);
+    expect(await session.browser.opened()).toHaveLength(1);
+    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'disconnected' }]);
+  });
+
+  it('(3) keeps waiting when no browser can be opened (BROWSER=false); the link on screen completes it', async () => {
+    const appId = server.appIds[2]!;
+    const session = await aSession(appId, [SLACK], { BROWSER: 'false' });
+    const terminal = await inTerminal(session, ['connectors', 'push']);
+    const links = authorizationLinks(await terminal.waitFor(QUESTION, 15_000));
+    await terminal.press('Enter');
+    const screen = await terminal.waitFor(
+      /^ {2}No browser could be opened for slack: open its link above\. Still waiting\.$/m,
+      10_000,
+    );
+    expect(screen).not.toMatch(/\[command exited with/);
+
+    // The person copies the link from the screen into a browser.
+    await consentInSandbox(browser, links.get('slack')!, { email: server.email, decision: 'allow' });
+    const { code, lines } = await terminal.waitForExit(15_000);
+
+    expect(withoutUrls(lines)).toEqual([
+      ...ONE_NEW_SLACK,
+      '? Open browser to authorize now? › Yes',
+      '',
+      'Opening browser for slack...',
+      '  No browser could be opened for slack: open its link above. Still waiting.',
+      '✓ slack authorization complete',
+      '',
+      'Summary:',
+      '  Added: slack',
+    ]);
+    expect(code).toBe(0);
+    expect(await session.browser.opened()).toEqual([]);
+    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'active' }]);
+  });
+
+  it('(4) a second push after skipping asks again with new links and Adds the pending connectors', async () => {
+    const appId = server.appIds[3]!;
+    const session = await aSession(appId, [SLACK, NOTION]);
+
+    // First push: the person answers No.
+    const first = await inTerminal(session, ['connectors', 'push']);
+    const firstLinks = authorizationLinks(await first.waitFor(QUESTION, 15_000));
+    await first.press('n');
+    const skipped = await first.waitForExit(15_000);
+    expect(withoutUrls(skipped.lines)).toEqual([
+      'Found 2 connectors to push: notion, slack',
+      '✓ Connectors pushed',
+      '',
+      '2 connector(s) require authorization in your browser:',
+      `  notion: ${URL_PLACEHOLDER}`,
+      `  slack: ${URL_PLACEHOLDER}`,
+      '',
+      '? Open browser to authorize now? › No',
+      '',
+      "Authorization skipped. Pending: notion, slack. Run 'base44 connectors push' again to complete.",
+      '',
+      'Summary:',
+      '  Failed: notion (authorization skipped), slack (authorization skipped)',
+    ]);
+    expect(skipped.code).toBe(0);
+    expect(await statuses(appId)).toEqual([
+      { integration_type: 'notion', status: 'disconnected' },
+      { integration_type: 'slack', status: 'disconnected' },
+    ]);
+
+    // "Run the command again": asked again, with links of their own, and both authorized.
+    const second = await inTerminal(session, ['connectors', 'push']);
+    const secondLinks = authorizationLinks(await second.waitFor(QUESTION, 15_000));
+    expect([...secondLinks.keys()]).toEqual(['notion', 'slack']);
+    for (const type of ['notion', 'slack']) expect(secondLinks.get(type)).not.toBe(firstLinks.get(type));
+    await second.press('Enter');
+    await pollUntil(
+      async () => (await session.browser.opened()).length === 2,
+      10_000,
+      () => 'the CLI to open both links',
+    );
+    expect((await session.browser.opened()).sort()).toEqual([...secondLinks.values()].sort());
+    for (const type of ['notion', 'slack']) {
+      await consentInSandbox(browser, secondLinks.get(type)!, { email: server.email, decision: 'allow' });
+      await second.waitFor(new RegExp(`^✓ ${type} authorization complete$`, 'm'), 10_000);
+    }
+    const completed = await second.waitForExit(15_000);
+
+    expect(withoutUrls(completed.lines)).toEqual([
+      'Found 2 connectors to push: notion, slack',
+      '✓ Connectors pushed',
+      '',
+      '2 connector(s) require authorization in your browser:',
+      `  notion: ${URL_PLACEHOLDER}`,
+      `  slack: ${URL_PLACEHOLDER}`,
+      '',
+      '? Open browser to authorize now? › Yes',
+      '',
+      'Opening browser for notion...',
+      'Opening browser for slack...',
+      '✓ notion authorization complete',
+      '✓ slack authorization complete',
+      '',
+      'Summary:',
+      '  Added: notion, slack',
+    ]);
+    expect(completed.code).toBe(0);
+    expect(await statuses(appId)).toEqual([
+      { integration_type: 'notion', status: 'active' },
+      { integration_type: 'slack', status: 'active' },
+    ]);
+  });
+
+  it('(5) -y (--yes) opens the browser at once, without the question', async () => {
+    const appId = server.appIds[4]!;
+    const session = await aSession(appId, [SLACK]);
+    const terminal = await inTerminal(session, ['connectors', 'push', '-y']);
+    const screen = await terminal.waitFor(/^Opening browser for slack\.\.\.$/m, 15_000);
+    expect(screen).not.toMatch(/Open browser to authorize now/);
+    await pollUntil(
+      async () => (await session.browser.opened()).length === 1,
+      10_000,
+      () => 'the CLI to open the slack link',
+    );
+    const link = authorizationLinks(screen).get('slack')!;
+    expect(await session.browser.opened()).toEqual([link]);
+
+    await consentInSandbox(browser, link, { email: server.email, decision: 'allow' });
+    const { code, lines } = await terminal.waitForExit(15_000);
+
+    expect(withoutUrls(lines)).toEqual([
+      ...ONE_NEW_SLACK,
+      // No question: "Opening" follows the blank line after the links directly.
+      'Opening browser for slack...',
+      '✓ slack authorization complete',
+      '',
+      'Summary:',
+      '  Added: slack',
+    ]);
+    expect(code).toBe(0);
+    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'active' }]);
+  });
+
+  it('(6) connectors initiate prints the link, opens the browser, and waits for the authorization', async () => {
+    const appId = server.appIds[5]!;
+    const session = await aSession(appId, []);
+    const outside = join(session.dir, 'elsewhere');
+    await mkdir(outside);
+    const terminal = await inTerminal(
+      session,
+      ['connectors', 'initiate', '--integration-type', 'linear', '--scopes', 'read,write', '--app-id', appId],
+      outside,
+    );
+    const screen = await terminal.waitFor(/^Authorize linear here: https?:\/\/\S+$/m, 15_000);
+    const link = /^Authorize linear here: (https?:\/\/\S+)$/m.exec(screen)![1]!;
+    await pollUntil(
+      async () => (await session.browser.opened()).length === 1,
+      10_000,
+      () => 'the CLI to open the linear link',
+    );
+    expect(await session.browser.opened()).toEqual([link]);
+
+    await consentInSandbox(browser, link, { email: server.email, decision: 'allow' });
+    const { code, lines } = await terminal.waitForExit(15_000);
+
+    expect(withoutUrls(lines)).toEqual([
+      `Authorize linear here: ${URL_PLACEHOLDER}`,
+      '✓ linear authorization complete',
+    ]);
+    expect(code).toBe(0);
+    const { integrations } = await server.connectors(appId).list();
+    expect(
+      integrations.map(({ integration_type, status, scopes }) => ({ integration_type, status, scopes })),
+    ).toEqual([{ integration_type: 'linear', status: 'active', scopes: ['read', 'write'] }]);
+  });
+});
