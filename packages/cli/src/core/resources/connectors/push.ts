@@ -115,17 +115,31 @@ export async function awaitAuthorizations(
           outcome = { type, status: 'TIMED_OUT', reason: 'authorization timed out' };
           break;
         }
-        const { status, failure_reason } = await api.status(
-          type,
-          connection_id,
-          Math.min(25, Math.ceil(left / 1000)),
-        );
-        if (status === 'ACTIVE') outcome = { type, status };
-        if (status === 'FAILED') outcome = { type, status, reason: failure_reason ?? 'authorization failed' };
+        const answer = await api
+          .status(type, connection_id, Math.min(25, Math.ceil(left / 1000)))
+          .catch(async (error) => {
+            // A blip (server restarting, network) must not end the wait: try again while time is left.
+            if (!isTransient(error)) throw error;
+            await new Promise((resolve) =>
+              setTimeout(resolve, Math.min(1000, Math.max(0, deadline - now()))),
+            );
+            return undefined;
+          });
+        if (answer?.status === 'ACTIVE') outcome = { type, status: 'ACTIVE' };
+        if (answer?.status === 'FAILED') {
+          outcome = { type, status: 'FAILED', reason: answer.failure_reason ?? 'authorization failed' };
+        }
       }
       options.onSettled(outcome);
       return outcome;
     }),
+  );
+}
+
+function isTransient(error: unknown): boolean {
+  return (
+    (error instanceof ApiError && error.status >= 500) ||
+    (error instanceof CliError && error.code === 'server_unreachable')
   );
 }
 
