@@ -9,6 +9,7 @@ import { mountPathOf, mountProvider } from './mount.js';
 import { recogniseEveryScope } from './scopes.js';
 import { WHOAMI_PATH, whoami } from './whoami.js';
 
+export type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 export type { Whoami } from './whoami.js';
 
 export interface SandboxClient {

@@ -1,3 +1,4 @@
+import type { AdapterConstructor } from '@base44-connectors/sandbox';
 import { createSandboxProvider } from '@base44-connectors/sandbox';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -22,6 +23,7 @@ import { oauthPages } from './routes/oauth-pages.js';
 import { paymentRoutes } from './routes/payments.js';
 import { sandboxMount } from './routes/sandbox-mount.js';
 import type { Storage } from './storage/database.js';
+import { sandboxStore } from './storage/sandbox-store.js';
 import { loadKeyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
 
@@ -67,13 +69,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     trustProxy: false,
   });
 
-  const sandbox = config.sandbox ? await startSandbox(config) : undefined;
+  const vault = new Vault(loadKeyring(config.dataDir, config.encryptionKeys), () =>
+    loadKeyring(config.dataDir, config.encryptionKeys),
+  );
+  const sandbox = config.sandbox ? await startSandbox(config, sandboxStore(storage.db, vault)) : undefined;
   const connectors: ConnectorContext = {
     db: storage.db,
     rowLocks: storage.kind === 'postgres',
-    vault: new Vault(loadKeyring(config.dataDir, config.encryptionKeys), () =>
-      loadKeyring(config.dataDir, config.encryptionKeys),
-    ),
+    vault,
     events: storage.events,
     providers: createProviderRegistry({
       catalog: CATALOG,
@@ -121,12 +124,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 }
 
 /** The built-in sandbox provider at `/sandbox`, with this server as its one client. */
-async function startSandbox(config: ServerConfig) {
+async function startSandbox(config: ServerConfig, adapter: AdapterConstructor) {
   const issuer = `${config.publicUrl}/sandbox`;
   const client = { clientId: 'base44-server', clientSecret: newSecret() };
   const provider = await createSandboxProvider({
     issuer,
     clients: [{ ...client, redirectUris: [callbackUrl(config)] }],
+    adapter,
   });
   const standIn: SandboxStandIn = { issuer, endpoints: provider.endpoints, ...client };
   return { provider, standIn };

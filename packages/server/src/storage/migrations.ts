@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter } from 'kysely';
 
 // Migrations are append-only: a released migration never changes, a new one follows it.
 // Column types are the common ground of SQLite and PostgreSQL: text, integer, bigint.
@@ -124,6 +124,22 @@ const migrations: Record<string, Migration> = {
         .on('connection_attempts')
         .columns(['app_id', 'type'])
         .execute();
+    },
+  },
+  '0004_sandbox_records': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sandbox_records')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('grant_id', 'text')
+        .addColumn('uid_hash', 'text')
+        .addColumn('user_code_hash', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('sandbox_records_grant').on('sandbox_records').column('grant_id').execute();
+      await db.schema.createIndex('sandbox_records_uid').on('sandbox_records').column('uid_hash').execute();
     },
   },
 };

@@ -120,6 +120,17 @@ export interface ConnectionAttemptsTable {
   completed_at: Millis | null;
 }
 
+/** The sandbox provider's records (oidc-provider's adapter): keys hashed, payloads sealed. */
+export interface SandboxRecordsTable {
+  key: string;
+  model: string;
+  grant_id: string | null;
+  uid_hash: string | null;
+  user_code_hash: string | null;
+  payload: string;
+  expires_at: Millis | null;
+}
+
 export interface Database {
   users: UsersTable;
   apps: AppsTable;
@@ -130,4 +141,5 @@ export interface Database {
   web_sessions: WebSessionsTable;
   connectors: ConnectorsTable;
   connection_attempts: ConnectionAttemptsTable;
+  sandbox_records: SandboxRecordsTable;
 }
