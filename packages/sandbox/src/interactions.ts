@@ -4,6 +4,7 @@ import type { Interaction } from 'oidc-provider';
 import { parseEmail } from './accounts.js';
 import { RequestError, readForm, sendHtml } from './http.js';
 import { consentPage, signInPage } from './pages.js';
+import { NO_SCOPE_REQUESTED } from './scopes.js';
 
 /** Where oidc-provider sends the browser for an interaction, relative to the mount path. */
 export function interactionPath(uid: string): string {
@@ -122,7 +123,7 @@ async function grantRequestedScopes(provider: Provider, details: Interaction): P
   if (accountId === undefined) throw new RequestError(400, 'sign in before giving consent');
   const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
   const scopes = requestedScopes(details);
-  if (scopes.length) grant.addOIDCScope(scopes);
+  grant.addOIDCScope(scopes.length > 0 ? scopes : [NO_SCOPE_REQUESTED]);
   const { missingOIDCClaims } = details.prompt.details;
   if (Array.isArray(missingOIDCClaims)) grant.addOIDCClaims(missingOIDCClaims.map(String));
   return grant.save();

@@ -15,7 +15,13 @@ export function recogniseEveryScope(provider: Provider): void {
   Object.defineProperty(provider.OIDCContext.prototype, 'requestParamOIDCScopes', {
     configurable: true,
     get(this: { requestParamScopes: Set<string> }) {
-      return this.requestParamScopes;
+      return this.requestParamScopes.size > 0 ? this.requestParamScopes : new Set([NO_SCOPE_REQUESTED]);
     },
   });
 }
+
+/**
+ * What a grant holds when the request names no scope (Notion's requests carry none): oidc-provider
+ * refuses to finish an authorization that grants nothing, so the sandbox grants this one instead.
+ */
+export const NO_SCOPE_REQUESTED = 'sandbox';

@@ -86,6 +86,16 @@ describe.each(DATABASE_KINDS)('connecting providers through the sandbox on %s', 
     });
   });
 
+  it('connects a provider that asks for no scopes at all, as Notion does', async () => {
+    const { consent } = await connect('box', []);
+    expect(consent.scopesShown).toEqual([]);
+    expect(consent.text).toContain('box is connected - you can close this tab');
+    const response = await token('box');
+    expect(response.status).toBe(200);
+    const { access_token } = (await response.json()) as TokenForIntegrationResponse;
+    expect((await sandboxWhoami(server, access_token)).status).toBe(200);
+  });
+
   it('refreshes a token that expires within five minutes, and the new one works', async () => {
     await connect('googlecalendar', ['https://www.googleapis.com/auth/calendar.readonly']);
     const first = await accessToken('googlecalendar');
