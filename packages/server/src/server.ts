@@ -16,10 +16,12 @@ import { newSecret } from './crypto/random.js';
 import { installHttpConventions, requestIdOf, serializeRequestForLog } from './http/conventions.js';
 import { type AppScopedRoute, appScopedRoutes } from './routes/app-scope.js';
 import { connectorRoutes } from './routes/connectors.js';
+import { dashboardPages } from './routes/dashboard.js';
 import { devicePages } from './routes/device-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
 import { oauthPages } from './routes/oauth-pages.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { paymentRoutes } from './routes/payments.js';
 import { sandboxMount } from './routes/sandbox-mount.js';
 import type { Storage } from './storage/database.js';
@@ -107,9 +109,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(healthRoutes, context);
+  await app.register(openApiRoutes, context);
   await app.register(loginRoutes, context);
   await app.register(devicePages, context);
   await app.register(oauthPages(connectors), context);
+  await app.register(dashboardPages(connectors), context);
   if (sandbox) await app.register(sandboxMount(sandbox.provider));
   const appRoutes: AppScopedRoute[] = [];
   app.decorate('appScopedRoutes', appRoutes);

@@ -2,6 +2,7 @@ import type { AppliedOutcome, UpsertIntegrationResponse } from '@base44-connecto
 import type { Kysely } from 'kysely';
 import type { User } from '../accounts/users.js';
 import { findUserById } from '../accounts/users.js';
+import { recordAuditEvent, recordScopeChange } from '../audit/events.js';
 import type { ConfiguredProvider } from '../broker/provider.js';
 import type { ProviderResolution } from '../broker/registry.js';
 import { HttpError } from '../http/errors.js';
@@ -19,6 +20,8 @@ export interface AuthorizationRequest {
   type: string;
   scopes: string[];
   user: User;
+  /** Ask for consent even when the stored grant covers the scopes (the dashboard's re-authorize). */
+  reconsent?: boolean;
 }
 
 const NO_ERROR = { error: null, error_message: null, other_user_email: null };
@@ -74,13 +77,21 @@ export async function authorizeWithin(
       { state: existing.state, expires_at: existing.expiresAt, refresh_token: existing.sealedRefreshToken },
       now,
     ) === 'active';
-  if (existing && grantUsable && grantCovers(existing.grantedScopes, scopes)) {
+  const scopeChange = { appId, type, actorUserId: user.id, from: existing?.scopes ?? scopes, to: scopes };
+  if (existing && grantUsable && grantCovers(existing.grantedScopes, scopes) && !request.reconsent) {
     await setScopes(trx, appId, type, scopes, now);
+    await recordScopeChange(trx, scopeChange, now);
     return { type, outcome: 'synced' };
   }
 
   await requestConsent(trx, appId, type, scopes, now);
   const attempt = await createAttempt(trx, { appId, type, scopes, userId: user.id }, now);
+  await recordScopeChange(trx, scopeChange, now);
+  await recordAuditEvent(
+    trx,
+    { appId, actorUserId: user.id, action: 'consent_requested', integrationType: type, detail: { scopes } },
+    now,
+  );
   return {
     type,
     outcome: 'needs_authorization',

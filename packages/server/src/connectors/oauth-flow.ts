@@ -1,4 +1,5 @@
 import { findUserById } from '../accounts/users.js';
+import { recordAuditEvent } from '../audit/events.js';
 import { readAccountEmail } from '../broker/account-email.js';
 import { buildAuthorizationRequest } from '../broker/authorization-request.js';
 import { readCallback } from '../broker/callback.js';
@@ -47,7 +48,7 @@ export async function startAuthorization(
 }
 
 export type CallbackOutcome =
-  | { kind: 'connected'; type: string; accountEmail: string | null }
+  | { kind: 'connected'; type: string; accountEmail: string | null; appId: string }
   | { kind: 'failed'; status: number; type: string | null; message: string };
 
 /**
@@ -145,8 +146,20 @@ async function finishWithProvider(
       },
       now,
     );
+    await recordAuditEvent(
+      trx,
+      {
+        appId: attempt.appId,
+        actorUserId: attempt.userId,
+        // A connector that was connected before (whatever happened since) is consented to again.
+        action: current?.connectedAt != null ? 'reauthorized' : 'added',
+        integrationType: attempt.type,
+        detail: { scopes: attempt.scopes, account_email: accountEmail },
+      },
+      now,
+    );
     return null;
   });
   if (conflict) return failed(`${attempt.type} was connected by ${conflict} in the meantime.`, 409);
-  return { kind: 'connected', type: attempt.type, accountEmail };
+  return { kind: 'connected', type: attempt.type, accountEmail, appId: attempt.appId };
 }

@@ -12,6 +12,7 @@ import {
 } from '@base44-connectors/contract';
 import type { Kysely } from 'kysely';
 import type { User } from '../accounts/users.js';
+import { recordAuditEvent } from '../audit/events.js';
 import { HttpError } from '../http/errors.js';
 import type { Database } from '../storage/schema.js';
 import { type AuthorizationOutcome, authorizeWithin, providerProblem } from './authorize.js';
@@ -90,7 +91,19 @@ export async function applyConnectorPush(
     }
     const changed = steps.some((step) => 'removed' in step || step.wrote);
     if (changed) await bumpRevision(trx, appId);
-    return { revision: changed ? current + 1 : current, actions, steps };
+    const revision = changed ? current + 1 : current;
+    await recordAuditEvent(
+      trx,
+      {
+        appId,
+        actorUserId: user.id,
+        action: 'pushed',
+        integrationType: null,
+        detail: pushSummary(actions, revision),
+      },
+      now,
+    );
+    return { revision, actions, steps };
   });
 
   const revocationProblems: AppliedPush['revocationProblems'] = [];
@@ -117,6 +130,17 @@ async function applyAction(
   const { appId, user, action, existing } = step;
   if (action.action === 'remove') {
     await deleteConnector(trx, appId, action.type);
+    await recordAuditEvent(
+      trx,
+      {
+        appId,
+        actorUserId: user.id,
+        action: 'removed',
+        integrationType: action.type,
+        detail: { account_email: existing?.accountEmail ?? null },
+      },
+      context.now(),
+    );
     return { removed: existing! };
   }
   // A kept connector that works is left alone, whoever authorized it; any other needs consent again.
@@ -131,6 +155,19 @@ async function applyAction(
   const outcome = await authorizeWithin(trx, context, request);
   // Authorizing writes new scopes or a new attempt, unless it ends in an error.
   return { outcome, wrote: outcome.outcome !== 'error' };
+}
+
+/** What a push did, by action, for the audit trail. */
+function pushSummary(actions: readonly PlannedAction[], revision: number) {
+  const typesOf = (kind: PlannedAction['action']) =>
+    actions.filter((action) => action.action === kind).map((action) => action.type);
+  return {
+    revision,
+    added: typesOf('add'),
+    updated: typesOf('update'),
+    removed: typesOf('remove'),
+    kept: typesOf('keep'),
+  };
 }
 
 function conflict(expected: number, current: number): HttpError {

@@ -1,3 +1,4 @@
+import { recordAuditEvent } from '../audit/events.js';
 import { revokeToken } from '../broker/revocation.js';
 import { notFound } from '../http/errors.js';
 import type { ConnectorContext } from './context.js';
@@ -25,6 +26,7 @@ export async function removeConnector(
   context: ConnectorContext,
   appId: string,
   type: string,
+  actorUserId: string | null,
 ): Promise<Removal> {
   const connector = await findConnector(context.db, appId, type);
   if (!connector) throw notFound(`${type} is not a connector of this app`);
@@ -35,6 +37,17 @@ export async function removeConnector(
     await readRevision(trx, appId, context.rowLocks);
     await deleteConnector(trx, appId, type);
     await bumpRevision(trx, appId);
+    await recordAuditEvent(
+      trx,
+      {
+        appId,
+        actorUserId,
+        action: 'removed',
+        integrationType: type,
+        detail: { account_email: connector.accountEmail, revoked: removal.revoked },
+      },
+      context.now(),
+    );
   });
   return removal;
 }

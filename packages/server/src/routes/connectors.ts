@@ -108,7 +108,7 @@ export function connectorRoutes(services: ConnectorRouteServices): FastifyPlugin
 
     app.delete('/external-auth/integrations/:type/remove', async (request) => {
       const { appId, type } = typeParams(request);
-      const removal = await removeConnector(connectors, appId, type);
+      const removal = await removeConnector(connectors, appId, type, caller(request).id);
       if (removal.revocationProblem)
         request.log.warn({ type, reason: removal.revocationProblem }, 'token not revoked at the provider');
       return { status: 'removed' as const, integration_type: type, revoked: removal.revoked };

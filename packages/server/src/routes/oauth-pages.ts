@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ConnectorContext } from '../connectors/context.js';
 import { completeAuthorization, startAuthorization } from '../connectors/oauth-flow.js';
 import type { ServerContext } from '../context.js';
+import { appPath } from '../web/dashboard-paths.js';
 import { createPageRenderer, type PageName } from '../web/render.js';
 
 /** The browser's two legs of a connector authorization: out to the provider, and back. */
@@ -38,7 +39,8 @@ export function oauthPages(connectors: ConnectorContext): FastifyPluginAsync<Ser
       const outcome = await completeAuthorization(connectors, query);
       if (outcome.kind === 'connected') {
         request.log.info({ type: outcome.type }, 'connector authorized');
-        return page(reply, 'connected', { type: outcome.type, accountEmail: outcome.accountEmail });
+        const { type, accountEmail } = outcome;
+        return page(reply, 'connected', { type, accountEmail, appUrl: appPath(outcome.appId) });
       }
       request.log.info({ type: outcome.type, reason: outcome.message }, 'connector authorization failed');
       const title = outcome.type ? `${outcome.type} was not connected` : 'Authorization failed';

@@ -126,6 +126,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_audit_events': {
+    async up(db: Kysely<unknown>) {
+      // An increasing id orders the events of one millisecond; the two databases spell it differently.
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', postgres ? 'bigserial' : 'integer', (c) =>
+          postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+        .addColumn('actor_user_id', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('integration_type', 'text')
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('audit_events_app')
+        .on('audit_events')
+        .columns(['app_id', 'created_at'])
+        .execute();
+    },
+  },
   '0004_sandbox_records': {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -131,6 +131,19 @@ export interface SandboxRecordsTable {
   expires_at: Millis | null;
 }
 
+/** What happened to an app's connectors, and who did it; `src/audit/events.ts` names the actions. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  app_id: string;
+  /** The member who did it; null once that user is deleted. */
+  actor_user_id: string | null;
+  action: string;
+  integration_type: string | null;
+  /** JSON object: scopes, account email, what a push changed. Never a token. */
+  detail: string;
+  created_at: Millis;
+}
+
 export interface Database {
   users: UsersTable;
   apps: AppsTable;
@@ -141,5 +154,6 @@ export interface Database {
   web_sessions: WebSessionsTable;
   connectors: ConnectorsTable;
   connection_attempts: ConnectionAttemptsTable;
+  audit_events: AuditEventsTable;
   sandbox_records: SandboxRecordsTable;
 }

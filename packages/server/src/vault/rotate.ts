@@ -32,6 +32,17 @@ export async function resealAll(db: Kysely<Database>, vault: Vault): Promise<num
           .execute();
       }
     }
+    const records = await trx.selectFrom('sandbox_records').select(['key', 'payload']).execute();
+    for (const record of records) {
+      if (!vault.isStale(record.payload)) continue;
+      const context = `sandbox/${record.key}`;
+      await trx
+        .updateTable('sandbox_records')
+        .set({ payload: vault.seal(vault.open(record.payload, context), context) })
+        .where('key', '=', record.key)
+        .execute();
+      count++;
+    }
     // Code verifiers live ten minutes; a pending attempt sealed with an old key is simply failed.
     await trx
       .updateTable('connection_attempts')

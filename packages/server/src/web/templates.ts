@@ -88,7 +88,8 @@ export const problem = `<% layout('@layout', { title: it.title }) %>
 export const connected = `<% layout('@layout', { title: it.type + ' connected' }) %>
 <h1><%= it.type %> is connected - you can close this tab</h1>
 <% if (it.accountEmail) { %><p>Connected account: <strong><%= it.accountEmail %></strong></p><% } %>
-<p class="muted">Your terminal shows the result too.</p>`;
+<p class="muted">If you started this in a terminal, it shows the result too.</p>
+<% if (it.appUrl) { %><p><a href="<%= it.appUrl %>">See the app's connectors</a></p><% } %>`;
 
 export const signOut = `<form method="post" action="/device/sign-out" class="muted">
   <input type="hidden" name="_csrf" value="<%= it.csrfToken %>">

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anApp, aServiceKey, aUser, aWorkspaceKey } from '../support/accounts.js';
 import { launchChromium } from '../support/chromium.js';
-import { ConnectorApi } from '../support/connectors.js';
+import { ConnectorApi, sandboxWhoami } from '../support/connectors.js';
 import { storageFlags } from '../support/databases.js';
 import { consentInSandbox } from '../support/sandbox-consent.js';
 import { createTestServer, type TestServer } from '../support/server.js';
@@ -47,7 +47,9 @@ describe('rotating the encryption key', () => {
     const rotated = await runServerCommand(['keys', 'rotate-encryption', ...storageFlags(server.database)]);
     expect(rotated.code).toBe(0);
     const keyId = /with key (k[0-9a-f]{8})/.exec(rotated.stdout)?.[1];
-    expect(rotated.stdout).toBe(`re-encrypted 4 secrets with key ${keyId}\n`);
+    // 4 connector tokens, and the sandbox provider's own records (sealed by the same vault).
+    const count = Number(/re-encrypted (\d+) secrets/.exec(rotated.stdout)?.[1]);
+    expect(count).toBeGreaterThan(4);
 
     const keys = JSON.parse(await readFile(join(server.database.dataDir, 'encryption-keys.json'), 'utf8'));
     expect(keys.current).toBe(keyId);
@@ -56,11 +58,18 @@ describe('rotating the encryption key', () => {
       access_token: string;
       refresh_token: string;
     }[];
+    const sandboxRecords = sqlite.prepare('select payload from sandbox_records').all() as {
+      payload: string;
+    }[];
     sqlite.close();
     for (const row of sealed) {
       expect(row.access_token.split('.')[1]).toBe(keyId);
       expect(row.refresh_token.split('.')[1]).toBe(keyId);
     }
+    expect(sandboxRecords.length).toBe(count - 4);
+    for (const record of sandboxRecords) expect(record.payload.split('.')[1]).toBe(keyId);
     expect({ slack: await tokenOf('slack'), notion: await tokenOf('notion') }).toEqual(before);
+    // The sandbox opens its re-sealed records too: the provider still knows the token.
+    expect((await sandboxWhoami(server, before.slack)).status).toBe(200);
   });
 });

@@ -1,0 +1,243 @@
+import { CONNECTOR_FILE_SCHEMA_PATH } from '@base44-connectors/contract';
+import serverPackage from '../../package.json' with { type: 'json' };
+import { appPaths } from './openapi-app-paths.js';
+import {
+  body,
+  EXTENSION,
+  extension,
+  html,
+  type JsonSchema,
+  json,
+  type Operation,
+  openApiSchemas,
+  ref,
+  type SchemaName,
+} from './openapi-schemas.js';
+
+// The OpenAPI 3.1 document of the HTTP API (GET /openapi.json): every route as data, its bodies
+// referring to the schemas generated from the contract. The integration test checks that it names
+// every /api/apps/{appId} route the server registers, and that real responses match its schemas.
+
+export const OPENAPI_PATH = '/openapi.json';
+const ANYONE: never[] = [];
+
+function rootPaths(): Record<string, Record<string, Operation>> {
+  const oauthError = (description: string) => body('OAuthError', description);
+  return {
+    '/oauth/device/code': {
+      post: {
+        operationId: 'deviceCode',
+        tags: ['login'],
+        summary: 'Start a device login (RFC 8628); the person approves at `verification_uri`',
+        security: ANYONE,
+        requestBody: {
+          required: true,
+          content: { ...json('DeviceCodeRequest'), ...form('DeviceCodeRequest') },
+        },
+        responses: {
+          '200': body('DeviceCodeResponse', 'The codes'),
+          '400': oauthError('`invalid_request`'),
+          '401': oauthError('`invalid_client`: only `base44_cli` is known'),
+          '429': { ...oauthError('Too many requests'), headers: retryAfter() },
+        },
+      },
+    },
+    '/oauth/token': {
+      post: {
+        operationId: 'token',
+        tags: ['login'],
+        summary: 'Exchange a device code, or a refresh token (single use; it rotates), for tokens',
+        security: ANYONE,
+        requestBody: { required: true, content: { ...form('TokenRequest'), ...json('TokenRequest') } },
+        responses: {
+          '200': body('TokenResponse', 'An access token (a JWT) and a new refresh token'),
+          '400': oauthError(
+            '`authorization_pending`, `slow_down`, `access_denied`, `expired_token`, `invalid_grant`, ' +
+              '`invalid_request` or `unsupported_grant_type`',
+          ),
+          '401': oauthError('`invalid_client`'),
+        },
+      },
+    },
+    '/oauth/userinfo': {
+      get: {
+        operationId: 'userInfo',
+        tags: ['login'],
+        summary: 'The logged-in account',
+        security: [{ accessToken: [] }],
+        responses: {
+          '200': body('UserInfoResponse', 'Email and name'),
+          '401': {
+            ...body('ApiError', 'No valid access token (`invalid_token`)'),
+            headers: wwwAuthenticate(),
+          },
+        },
+      },
+    },
+    '/oauth/start/{connectionId}': {
+      get: {
+        operationId: 'startAuthorization',
+        tags: ['oauth-browser'],
+        summary: "A browser's way out to the provider (the `redirect_url` of `PUT integrations/{type}`)",
+        description:
+          'Redirects to the provider with a fresh `state` and a PKCE S256 challenge. The link itself is the ' +
+          'credential while the attempt is pending.',
+        security: ANYONE,
+        parameters: [{ name: 'connectionId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '302': {
+            description: "To the provider's consent page",
+            headers: { Location: { schema: { type: 'string', format: 'uri' } } },
+          },
+          '404': html('Unknown link'),
+          '410': html('Already connected, failed or expired'),
+        },
+      },
+    },
+    '/oauth/callback': {
+      get: {
+        operationId: 'authorizationCallback',
+        tags: ['oauth-browser'],
+        summary: 'The redirect URI registered with every provider: `<public URL>/oauth/callback`',
+        security: ANYONE,
+        parameters: ['code', 'state', 'iss', 'error', 'error_description'].map((name) => ({
+          name,
+          in: 'query',
+          required: name === 'state',
+          schema: { type: 'string' },
+        })),
+        responses: {
+          '200': html('"slack is connected - you can close this tab"'),
+          '400': html(
+            'No, unknown or used state; the provider denied or erred; a wrong `iss`; the exchange failed',
+          ),
+          '409': html('Another member connected this type in the meantime'),
+          '502': html('The provider was temporarily unavailable for the code exchange'),
+        },
+      },
+    },
+    '/health': {
+      get: {
+        ...extension,
+        operationId: 'health',
+        tags: ['server'],
+        summary: 'Liveness',
+        security: ANYONE,
+        responses: { '200': body('HealthResponse', 'Serving') },
+      },
+    },
+    [CONNECTOR_FILE_SCHEMA_PATH]: {
+      get: {
+        ...extension,
+        operationId: 'connectorFileSchema',
+        tags: ['server'],
+        summary: 'The JSON Schema of `base44/connectors/*.jsonc` files, for editors',
+        security: ANYONE,
+        responses: {
+          '200': {
+            description: 'A JSON Schema (2020-12)',
+            content: {
+              'application/schema+json': { schema: { $ref: 'https://json-schema.org/draft/2020-12/schema' } },
+            },
+          },
+        },
+      },
+    },
+    [OPENAPI_PATH]: {
+      get: {
+        ...extension,
+        operationId: 'openApiDocument',
+        tags: ['server'],
+        summary: 'This document',
+        security: ANYONE,
+        responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: {} } } } },
+      },
+    },
+  };
+}
+
+function form(name: SchemaName) {
+  return { 'application/x-www-form-urlencoded': { schema: ref(name) } };
+}
+function retryAfter() {
+  return { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } };
+}
+function wwwAuthenticate() {
+  return { 'WWW-Authenticate': { schema: { type: 'string' } } };
+}
+
+function apiError(description: string, headers?: Record<string, unknown>) {
+  return { ...body('ApiError', description), ...(headers ? { headers } : {}) };
+}
+
+function components(): Record<string, unknown> {
+  return {
+    schemas: openApiSchemas() satisfies Record<SchemaName, JsonSchema>,
+    securitySchemes: {
+      accessToken: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'The access token of a device login (`base44 login`); `sub` is the email. Lives one hour.',
+      },
+      workspaceKey: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'api_key',
+        description: 'A workspace key `b44k_…` (`base44-server keys create --email E`): acts as that user.',
+      },
+      serviceKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'A service key `b44s_…` (`base44-server keys create --service --app ID`), sent with `X-App-Id: <app id>`: ' +
+          "may only read that app's tokens (`external-auth/tokens/{type}`).",
+      },
+    },
+    responses: {
+      BadRequest: apiError(
+        'An app id or integration type that is not one (`bad_request`), or a provider without client ' +
+          'credentials on this server (`provider_not_configured`)',
+      ),
+      Unauthenticated: apiError(
+        'No valid credentials (`unauthenticated`), or an expired access token (`token_expired`)',
+        wwwAuthenticate(),
+      ),
+      Forbidden: apiError(
+        'Not a member of the app (an unknown app answers the same), or a service key outside its app or ' +
+          'outside token reads (`forbidden`)',
+      ),
+      NotFound: apiError('Unknown integration type, connector or connection'),
+      Conflict: apiError("The app's connectors changed since `expected_revision` (`conflict`): plan again"),
+      ValidationFailed: apiError('The body or query does not match the schema (`validation_failed`)'),
+      NotImplemented: apiError('Stripe provisioning is not available on this server (`not_implemented`)'),
+    },
+  };
+}
+
+/** The whole document; built once when the server starts. */
+export function buildOpenApiDocument(options: { publicUrl: string }): Record<string, unknown> {
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'base44-server',
+      version: serverPackage.version,
+      description:
+        'The public Base44 connectors API as served by base44-server, and its extensions (marked ' +
+        `\`${EXTENSION}: true\`). Errors are \`{message, code, extra_data}\`; the OAuth endpoints answer ` +
+        'RFC 6749 `{error, error_description}`. Every response echoes `X-Request-ID`. With `--sandbox`, ' +
+        'the sandbox provider serves `/sandbox/…` (not described here); the login pages live at `/device`.',
+    },
+    servers: [{ url: options.publicUrl }],
+    tags: [
+      { name: 'login', description: 'RFC 8628 device login of the CLI' },
+      { name: 'connectors', description: 'Connectors of an app' },
+      { name: 'payments', description: 'Stripe (not provisioned by this server)' },
+      { name: 'oauth-browser', description: "The browser's legs of a connector authorization" },
+      { name: 'server', description: 'Health, schemas and this document' },
+    ],
+    paths: { ...rootPaths(), ...appPaths() },
+    components: components(),
+  };
+}
