@@ -138,6 +138,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       '',
       'Summary:',
       '  Failed: slack (Access was denied at Slack.)',
+      `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(code).toBe(1);
     expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'disconnected' }]);
@@ -162,6 +163,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       '',
       'Summary:',
       '  Failed: slack (authorization timed out)',
+      `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(code).toBe(1);
     expect(waited).toBeGreaterThanOrEqual(2_900);
@@ -196,6 +198,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       '',
       'Summary:',
       '  Added: slack',
+      `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(code).toBe(0);
     expect(await session.browser.opened()).toEqual([]);
@@ -225,6 +228,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       '',
       'Summary:',
       '  Failed: notion (authorization skipped), slack (authorization skipped)',
+      `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(skipped.code).toBe(0);
     expect(await statuses(appId)).toEqual([
@@ -267,6 +271,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       '',
       'Summary:',
       '  Added: notion, slack',
+      `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(completed.code).toBe(0);
     expect(await statuses(appId)).toEqual([
@@ -300,6 +305,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       '',
       'Summary:',
       '  Added: slack',
+      `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(code).toBe(0);
     expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'active' }]);

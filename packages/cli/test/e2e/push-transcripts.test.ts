@@ -36,6 +36,7 @@ import { pollUntil, Terminal } from '../support/terminal.js';
 //       so a connector left pending is listed under Failed with the reason.
 
 const URL_PLACEHOLDER = '<url>';
+const DASHBOARD = `  Dashboard: ${URL_PLACEHOLDER}`;
 
 const GOOGLECALENDAR: Connector = {
   type: 'googlecalendar',
@@ -51,6 +52,7 @@ const NO_NEW_AUTHORIZATION = [
   '',
   'Summary:',
   '  Synced: googlecalendar, slack',
+  DASHBOARD, // (e) issue 5: push ends its summary with the app's dashboard URL
 ];
 
 // "Example Output › Pushing new connectors (authorization required)", up to its question.
@@ -80,6 +82,7 @@ const NEW_CONNECTORS = [
   'Summary:',
   '  Synced: googlecalendar',
   '  Added: notion, slack', // (b) spec: "Added: slack, notion"
+  DASHBOARD, // (e) issue 5: push ends its summary with the app's dashboard URL
 ];
 
 // "Example Output › Removing connectors".
@@ -90,6 +93,7 @@ const REMOVAL = [
   'Summary:',
   '  Synced: googlecalendar',
   '  Removed: slack',
+  DASHBOARD, // (e) issue 5: push ends its summary with the app's dashboard URL
 ];
 
 // "CI/CD Environments": the spec shows only its one line; around it, the lines of the example it
@@ -102,6 +106,7 @@ const NON_INTERACTIVE = [
   '  Synced: googlecalendar',
   // (d), with the reason the CLI gives when nobody could be asked.
   '  Failed: notion (authorization skipped: not interactive), slack (authorization skipped: not interactive)',
+  DASHBOARD, // (e) issue 5: push ends its summary with the app's dashboard URL
 ];
 
 // "Skipping Authorization": the spec's block from the question on; before it, the same push of new
@@ -115,6 +120,7 @@ const SKIPPED = [
   'Summary:',
   '  Synced: googlecalendar',
   '  Failed: notion (authorization skipped), slack (authorization skipped)', // (d)
+  DASHBOARD, // (e) issue 5: push ends its summary with the app's dashboard URL
 ];
 
 const withoutUrls = (lines: string[]) =>

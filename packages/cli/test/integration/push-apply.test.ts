@@ -63,6 +63,7 @@ describe('connectors push without a terminal, applied', () => {
       'Summary:',
       '  Removed: github',
       '  Failed: slack (authorization skipped: not interactive)',
+      `  Dashboard: ${server.url}/dashboard/apps/${appId}`,
       '',
     ]);
     const { integrations } = await server.connectors(appId).list();
@@ -126,7 +127,7 @@ describe('connectors push without a terminal, applied', () => {
     expect(push).toMatchObject({
       code: 0,
       stderr: '',
-      stdout: 'Found 1 connector to push: slack\n✓ Connectors pushed\n\nSummary:\n  Synced: slack\n',
+      stdout: `Found 1 connector to push: slack\n✓ Connectors pushed\n\nSummary:\n  Synced: slack\n  Dashboard: ${server.url}/dashboard/apps/${appId}\n`,
     });
 
     const status = await base44(settings, root, ['connectors', 'status', '--json']);

@@ -75,6 +75,7 @@ export async function push(context: CommandContext, flags: PushFlags): Promise<E
   if (summary.added.length > 0) output.line(pushText.added(summary.added));
   if (summary.removed.length > 0) output.line(pushText.removed(summary.removed));
   if (summary.failed.length > 0) output.line(pushText.failed(summary.failed));
+  output.line(pushText.dashboard(`${environment.apiUrl}/dashboard/apps/${encodeURIComponent(target.appId)}`));
 
   const failedForReal =
     results.some((result) => result.outcome === 'error') ||

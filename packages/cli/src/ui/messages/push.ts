@@ -34,6 +34,7 @@ export const pushText = {
   removed: (types: string[]) => `  Removed: ${types.join(', ')}`,
   failed: (items: { type: string; reason: string }[]) =>
     `  Failed: ${items.map((item) => `${item.type} (${item.reason})`).join(', ')}`,
+  dashboard: (url: string) => `  Dashboard: ${url}`,
   planLine: (action: PlannedAction): string | undefined => {
     switch (action.action) {
       case 'add':
