@@ -5,8 +5,9 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { saveScreenshot } from '../../../server/test/support/chromium.js';
 import { aFakeBrowser, cliEnvironment, type FakeBrowser, type Finished } from '../support/cli.js';
 import { consentInSandbox, launchChromium } from '../support/server.js';
 import { aTempDir } from '../support/temp.js';
@@ -204,6 +205,65 @@ async function runBackendExample(clone: string, env: Record<string, string>): Pr
   return stdout;
 }
 
+/** What the person reads off the first run's screen to open the dashboard: the app's page and the account. */
+function dashboardSignIn(screen: string): { appUrl: string; appId: string; email: string; password: string } {
+  const app = /^ {2}Dashboard: (http:\/\/\S+\/dashboard\/apps\/(\w+))$/m.exec(screen);
+  const account = /^Dashboard: http:\/\/\S+ \(sign in as (\S+), password (\S+)\)$/m.exec(screen);
+  if (!app || !account) throw new Error(`no dashboard URL or account on the screen:\n${screen}`);
+  return { appUrl: app[1]!, appId: app[2]!, email: account[1]!, password: account[2]! };
+}
+
+/** The Who, What, Connector and Details cells of each row of the app page's Activity table, newest first. */
+function activityRows(
+  page: Page,
+): Promise<{ who: string; what: string; connector: string; details: string }[]> {
+  const rows = page.locator('h2:has-text("Activity") + p + div table tbody tr');
+  return rows.evaluateAll((trs) =>
+    trs.map((tr) => {
+      const cell = (label: string) =>
+        tr.querySelector(`td[data-label="${label}"]`)?.textContent?.trim() ?? '';
+      return { who: cell('Who'), what: cell('What'), connector: cell('Connector'), details: cell('Details') };
+    }),
+  );
+}
+
+/**
+ * The person opens the push summary's dashboard link in Chromium, signs in with the account the
+ * quickstart printed and lands on the app's page; answers what the page shows.
+ */
+async function openDashboard(browser: Browser, screen: string) {
+  const { appUrl, appId, email, password } = dashboardSignIn(screen);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  try {
+    await page.goto(appUrl);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('app')).toBe(appId);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Quickstart' }).waitFor();
+    expect(page.url()).toBe(appUrl);
+    const connectors: Record<string, { status: string; account: string }> = {};
+    for (const row of await page.locator('tr[id^="connector-"]').all()) {
+      const type = (await row.getAttribute('id'))!.slice('connector-'.length);
+      connectors[type] = {
+        status: (await row.locator('.status').textContent())!.trim(),
+        account: (await row.locator('td[data-label="Account"]').textContent())!.trim(),
+      };
+    }
+    const activity = await activityRows(page);
+    await saveScreenshot(page, 'quickstart-dashboard');
+    return { appId, email, connectors, activity };
+  } catch (error) {
+    await saveScreenshot(page, 'quickstart-dashboard-failed').catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
 const KEEPS_RUNNING = /^The server keeps running: press Ctrl-C to stop it\.$/m;
 
 describe('npm run quickstart, in a fresh clone', () => {
@@ -241,6 +301,35 @@ describe('npm run quickstart, in a fresh clone', () => {
       expect(summary).toMatch(new RegExp(`^✓ ${type} authorization complete$`, 'm'));
     expect(summary).toMatch(/^Summary:\n {2}Added: github, googlecalendar, slack$/m);
     expect(summary).toMatch(/^Dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(sign in as quickstart@example\.com/m);
+    // The push's own last line leads to the app's page; signed in as the printed account, it lists the
+    // three connectors as active with the sandbox account, and the trail has the push and each consent.
+    expect(summary).toMatch(
+      /^ {2}Added: github, googlecalendar, slack\n {2}Dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard\/apps\/\w+$/m,
+    );
+    const dashboard = await openDashboard(browser, summary);
+    expect(summary).toContain(`app "Quickstart" (${dashboard.appId})`);
+    expect(dashboard.email).toBe('quickstart@example.com');
+    expect(dashboard.connectors).toEqual(
+      Object.fromEntries(
+        CONNECTORS.map((type) => [
+          type,
+          { status: 'active', account: expect.stringContaining(SANDBOX_ACCOUNT) },
+        ]),
+      ),
+    );
+    expect(dashboard.activity).toContainEqual({
+      who: dashboard.email,
+      what: 'Pushed',
+      connector: 'all',
+      details: expect.stringMatching(/^added github, googlecalendar, slack \(revision \d+\)$/),
+    });
+    for (const type of CONNECTORS)
+      expect(dashboard.activity).toContainEqual({
+        who: dashboard.email,
+        what: 'Connected',
+        connector: type,
+        details: expect.stringContaining(`account ${SANDBOX_ACCOUNT}; scopes `),
+      });
     // While it runs, the backend example reads slack's token with @base44/sdk and the sandbox knows it.
     expect(await runBackendExample(clone, env)).toContain(
       `the account ${SANDBOX_ACCOUNT}, scopes chat:write channels:read`,
