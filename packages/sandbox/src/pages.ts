@@ -15,7 +15,8 @@ export function escapeHtml(value: string): string {
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:0;background:#f6f6f4;color:#1d1d1b}
 .sandbox{background:#ffd43b;padding:.75rem 1rem;text-align:center;border-bottom:2px solid #1d1d1b}
-main{max-width:30rem;margin:2.5rem auto;padding:1.5rem 2rem;background:#fff;border:1px solid #ddd;border-radius:8px}
+main{max-width:30rem;margin:2.5rem auto;padding:1.5rem 2rem;background:#fff;border:1px solid #ddd;border-radius:8px;overflow-wrap:anywhere}
+@media (max-width:34rem){main{margin:1rem .5rem;padding:1rem}}
 h1{font-size:1.4rem;margin-top:0}
 label{display:block;font-weight:600;margin-bottom:.4rem}
 input{width:100%;box-sizing:border-box;padding:.55rem;font-size:1rem;margin-bottom:1rem}
