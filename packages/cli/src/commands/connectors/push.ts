@@ -37,14 +37,17 @@ export async function push(context: CommandContext, flags: PushFlags): Promise<E
   const target = await resolveTarget(environment, flags);
   const files = await readConnectorFiles(target.connectorsDir, (path) => display(environment, path));
   const api = new ConnectorsApi(context.client, target.appId);
+  const desired: DesiredConnector[] = files.map((file) => ({ type: file.type, scopes: file.scopes }));
+  // The catalog and the plan in one round trip: planning changes nothing, and an unknown type is
+  // reported where the file names it before the plan's answer is looked at.
+  const planning = planRemote(api, desired);
+  planning.catch(() => {}); // its failure, if any, is read below; the catalog check may end the push first
   checkTypesOffered(
     files,
     (await api.available()).integrations.map((integration) => integration.integration_type),
   );
-  const desired: DesiredConnector[] = files.map((file) => ({ type: file.type, scopes: file.scopes }));
-
   output.line(pushText.found(desired.map((connector) => connector.type)));
-  let plan = await planRemote(api, desired);
+  let plan = await planning;
 
   if (flags.dryRun) {
     const lines = plan.actions.map(pushText.planLine).filter((line): line is string => line !== undefined);
