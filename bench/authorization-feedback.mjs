@@ -15,17 +15,17 @@
 // "authorization_feedback" (other keys kept).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { consent } from './lib/feedback-browser.mjs';
 import { prepareAccount, SERVER_BIN, startServer } from './lib/feedback-server.mjs';
+import { RESULTS, writeResult } from './lib/results.mjs';
+import { consent } from './lib/sandbox-browser.mjs';
 
 const CLI_BIN = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
-const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const KEY = 'authorization_feedback';
 const TARGETS = { median_ms_max: 100 };
 /** The CLI's line once a connector is authorized (colour codes stripped first, should there be any). */
@@ -245,20 +245,7 @@ try {
   else console.error(`kept ${work}`);
 }
 
-let existing = {};
-if (existsSync(RESULTS)) {
-  try {
-    existing = JSON.parse(readFileSync(RESULTS, 'utf8'));
-  } catch {
-    console.error(`${RESULTS} is not JSON; rewriting it`);
-  }
-}
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(
-  `${RESULTS}.tmp-${process.pid}`,
-  `${JSON.stringify({ ...existing, [KEY]: result }, null, 2)}\n`,
-);
-renameSync(`${RESULTS}.tmp-${process.pid}`, RESULTS);
+writeResult(KEY, result);
 
 const rows = [
   ['callback → CLI prints "authorization complete"', result.metrics.feedback],

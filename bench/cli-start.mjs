@@ -10,15 +10,15 @@
 // other keys in that file are kept. `--check` exits 1 when a target is missed.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { RESULTS, writeResult } from './lib/results.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
 const EMPTY_MODULE = fileURLToPath(new URL('./empty.mjs', import.meta.url));
-const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const TIME = '/usr/bin/time';
 
 /** `--version` may take at most this many times as long as `node -e 0`; every command at most this much memory. */
@@ -159,17 +159,7 @@ const result = {
   verdict,
 };
 
-let existing = {};
-if (existsSync(RESULTS)) {
-  try {
-    existing = JSON.parse(readFileSync(RESULTS, 'utf8'));
-  } catch {
-    console.error(`${RESULTS} is not JSON; rewriting it`);
-  }
-}
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(`${RESULTS}.tmp`, `${JSON.stringify({ ...existing, cli_start: result }, null, 2)}\n`);
-renameSync(`${RESULTS}.tmp`, RESULTS);
+writeResult('cli_start', result);
 
 const header = ['command', 'median ms', 'p10–p90 ms', '× node -e 0', 'peak RSS MiB'];
 const rows = Object.entries(cases).map(([name, c]) => [

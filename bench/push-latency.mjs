@@ -19,11 +19,10 @@
 //
 // Results go to bench/results/latest.json under "push_latency" (other keys are kept).
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   CLI_BIN,
@@ -38,8 +37,8 @@ import {
   timeCli,
   writeProject,
 } from './lib/push-harness.mjs';
+import { RESULTS, writeResult } from './lib/results.mjs';
 
-const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const TARGETS = { latency_speedup_min: 10, round_trips_constant: true };
 
 const { values: options } = parseArgs({
@@ -352,17 +351,7 @@ if (!options['skip-growth']) {
 }
 
 // ---- results -----------------------------------------------------------------------------------
-let existing = {};
-if (existsSync(RESULTS)) {
-  try {
-    existing = JSON.parse(readFileSync(RESULTS, 'utf8'));
-  } catch {
-    console.error(`${RESULTS} is not JSON; rewriting it`);
-  }
-}
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(`${RESULTS}.tmp`, `${JSON.stringify({ ...existing, push_latency: result }, null, 2)}\n`);
-renameSync(`${RESULTS}.tmp`, RESULTS);
+writeResult('push_latency', result);
 
 const header = ['case', 'CLI', 'median ms', 'min–max ms', 'requests', 'runs'];
 const rows = [];

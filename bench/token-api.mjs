@@ -12,21 +12,12 @@
 // "token_api"; other keys in that file are kept. `--check` exits 1 when a target is missed.
 
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { RESULTS, writeResult } from './lib/results.mjs';
 import { connectWithSandbox } from './lib/token-consent.mjs';
 import { summariseProfile } from './lib/token-profile.mjs';
 import {
@@ -39,8 +30,6 @@ import {
   startBaseline,
   startServer,
 } from './lib/token-server.mjs';
-
-const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
 /** Issue 6: ≥ 50 % of the bare route's req/s, p99 < 10 ms; two instances ≥ 1.6× one; idle < 100 MiB, no growth. */
 const TARGETS = {
@@ -466,17 +455,7 @@ async function main() {
     verdict,
   };
 
-  let existing = {};
-  if (existsSync(RESULTS)) {
-    try {
-      existing = JSON.parse(readFileSync(RESULTS, 'utf8'));
-    } catch {
-      console.error(`${RESULTS} is not JSON; rewriting it`);
-    }
-  }
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(`${RESULTS}.tmp`, `${JSON.stringify({ ...existing, token_api: result }, null, 2)}\n`);
-  renameSync(`${RESULTS}.tmp`, RESULTS);
+  writeResult('token_api', result);
 
   const ok = (v) => (v === null ? 'n/a' : v ? 'ok' : 'MISSED');
   console.log(

@@ -10,6 +10,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { consent as consentInSandbox } from './sandbox-browser.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SERVER_BIN = join(ROOT, 'packages/server/dist/bin.js');
@@ -171,86 +172,9 @@ export async function startDelayProxy(target, delayMs) {
   };
 }
 
-/** Just enough of a browser for the sandbox's server-rendered pages: cookies, manual redirects, forms. */
-export class CookieBrowser {
-  #cookies = new Map();
-
-  async get(url) {
-    return this.#send(url, { method: 'GET' });
-  }
-
-  async post(url, form) {
-    return this.#send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-
-  /** Follows redirects from `first` until a page answers; returns { url, status, body }. */
-  async follow(url, first) {
-    let response = first ?? (await this.get(url));
-    let current = url;
-    for (let hops = 0; hops < 15; hops += 1) {
-      const location = response.headers.get('location');
-      if (location === null) return { url: current, status: response.status, body: await response.text() };
-      await response.body?.cancel();
-      current = new URL(location, current).href;
-      response = await this.get(current);
-    }
-    throw new Error(`too many redirects from ${url}`);
-  }
-
-  async #send(url, init) {
-    const target = new URL(url);
-    const headers = new Headers(init.headers);
-    const cookie = [...this.#cookies.values()]
-      .filter(
-        ({ path }) =>
-          target.pathname === path || target.pathname.startsWith(path.endsWith('/') ? path : `${path}/`),
-      )
-      .map(({ name, value }) => `${name}=${value}`)
-      .join('; ');
-    if (cookie) headers.set('cookie', cookie);
-    const response = await fetch(target, { ...init, headers, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) this.#store(line, target.pathname);
-    return response;
-  }
-
-  #store(line, requestPath) {
-    const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq);
-    const value = pair.slice(eq + 1);
-    let path = requestPath.slice(0, requestPath.lastIndexOf('/')) || '/';
-    let expired = value === '';
-    for (const attribute of attributes) {
-      const [key = '', attributeValue = ''] = attribute.split('=');
-      if (key.toLowerCase() === 'path') path = attributeValue;
-      if (key.toLowerCase() === 'expires' && Date.parse(attributeValue) <= Date.now()) expired = true;
-      if (key.toLowerCase() === 'max-age' && Number(attributeValue) <= 0) expired = true;
-    }
-    const key = `${name};${path}`;
-    if (expired) this.#cookies.delete(key);
-    else this.#cookies.set(key, { name, value, path });
-  }
-}
-
-function formAction(page) {
-  const action = /<form[^>]*\saction="([^"]+)"/.exec(page.body)?.[1];
-  if (action === undefined)
-    throw new Error(`no form on ${page.url} (${page.status}):\n${page.body.slice(0, 2000)}`);
-  return new URL(action.replaceAll('&amp;', '&'), page.url).href;
-}
-
-/** Opens an authorization link, signs in to the sandbox as `email`, allows, follows to the server's callback. */
+/** Opens an authorization link, signs in to the sandbox as `email`, allows, and sends the callback. */
 export async function consent(redirectUrl, email) {
-  const browser = new CookieBrowser();
-  const signIn = await browser.follow(redirectUrl);
-  const signInAction = formAction(signIn);
-  const consentPage = await browser.follow(signInAction, await browser.post(signInAction, { email }));
-  const consentAction = formAction(consentPage);
-  const done = await browser.follow(consentAction, await browser.post(consentAction, { decision: 'allow' }));
+  const done = await consentInSandbox(redirectUrl, email);
   if (done.status >= 400) throw new Error(`callback answered ${done.status}: ${done.body.slice(0, 500)}`);
   return done;
 }

@@ -2,6 +2,7 @@
 // by hand, the sign-in form (`email`) and the consent form (`decision=allow`). It stops at the
 // server's `/oauth/callback`, timing that request: `performance.now()` right before it is sent, when
 // its response's headers arrive and when its body has been read.
+// Shared by every benchmark that needs a consent; authorization-feedback reads its timings.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 

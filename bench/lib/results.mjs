@@ -1,0 +1,21 @@
+// Every benchmark keeps its latest figures under a key of its own in bench/results/latest.json.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const RESULTS = fileURLToPath(new URL('../results/latest.json', import.meta.url));
+
+/** Replaces this benchmark's key, keeps the others'; written atomically. */
+export function writeResult(key, result) {
+  let existing = {};
+  if (existsSync(RESULTS)) {
+    try {
+      existing = JSON.parse(readFileSync(RESULTS, 'utf8'));
+    } catch {
+      console.error(`${RESULTS} is not JSON; rewriting it`);
+    }
+  }
+  mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+  const temporary = `${RESULTS}.tmp-${process.pid}`;
+  writeFileSync(temporary, `${JSON.stringify({ ...existing, [key]: result }, null, 2)}\n`);
+  renameSync(temporary, RESULTS);
+}
