@@ -18,7 +18,7 @@ import {
   startSandboxServer,
 } from '../support/server.js';
 import { aTempDir } from '../support/temp.js';
-import { pollUntil, Terminal } from '../support/terminal.js';
+import { Terminal, URL_PLACEHOLDER, withoutUrls } from '../support/terminal.js';
 
 // `base44 connectors push` (and `connectors initiate`) in a real terminal (tmux), NO_COLOR, no CI,
 // against a real `base44-server start --sandbox`, where the person does not simply say Yes and
@@ -27,12 +27,8 @@ import { pollUntil, Terminal } from '../support/terminal.js';
 // placeholder), the exit code (cli.md: 1 when any connector failed, 0 when applied and all
 // authorized or left pending on purpose) and what the server holds afterwards.
 
-const URL_PLACEHOLDER = '<url>';
 const SLACK: Connector = { type: 'slack', scopes: ['chat:write'] };
 const NOTION: Connector = { type: 'notion', scopes: ['read_content'] };
-
-const withoutUrls = (lines: string[]) =>
-  lines.map((line) => line.replace(/https?:\/\/\S+/g, URL_PLACEHOLDER));
 
 /** The head every push of one new slack connector prints, up to where the person is asked. */
 const ONE_NEW_SLACK = [
@@ -119,11 +115,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     const terminal = await inTerminal(session, ['connectors', 'push']);
     const links = authorizationLinks(await terminal.waitFor(QUESTION, 15_000));
     await terminal.press('Enter');
-    await pollUntil(
-      async () => (await session.browser.opened()).length === 1,
-      10_000,
-      () => 'the CLI to open the slack link',
-    );
+    await session.browser.waitForOpened(1);
     expect(await session.browser.opened()).toEqual([links.get('slack')]);
 
     await consentInSandbox(browser, links.get('slack')!, { email: server.email, decision: 'deny' });
@@ -242,11 +234,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     expect([...secondLinks.keys()]).toEqual(['notion', 'slack']);
     for (const type of ['notion', 'slack']) expect(secondLinks.get(type)).not.toBe(firstLinks.get(type));
     await second.press('Enter');
-    await pollUntil(
-      async () => (await session.browser.opened()).length === 2,
-      10_000,
-      () => 'the CLI to open both links',
-    );
+    await session.browser.waitForOpened(2);
     expect((await session.browser.opened()).sort()).toEqual([...secondLinks.values()].sort());
     for (const type of ['notion', 'slack']) {
       await consentInSandbox(browser, secondLinks.get(type)!, { email: server.email, decision: 'allow' });
@@ -286,11 +274,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     const terminal = await inTerminal(session, ['connectors', 'push', '-y']);
     const screen = await terminal.waitFor(/^Opening browser for slack\.\.\.$/m, 15_000);
     expect(screen).not.toMatch(/Open browser to authorize now/);
-    await pollUntil(
-      async () => (await session.browser.opened()).length === 1,
-      10_000,
-      () => 'the CLI to open the slack link',
-    );
+    await session.browser.waitForOpened(1);
     const link = authorizationLinks(screen).get('slack')!;
     expect(await session.browser.opened()).toEqual([link]);
 
@@ -323,11 +307,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     );
     const screen = await terminal.waitFor(/^Authorize linear here: https?:\/\/\S+$/m, 15_000);
     const link = /^Authorize linear here: (https?:\/\/\S+)$/m.exec(screen)![1]!;
-    await pollUntil(
-      async () => (await session.browser.opened()).length === 1,
-      10_000,
-      () => 'the CLI to open the linear link',
-    );
+    await session.browser.waitForOpened(1);
     expect(await session.browser.opened()).toEqual([link]);
 
     await consentInSandbox(browser, link, { email: server.email, decision: 'allow' });

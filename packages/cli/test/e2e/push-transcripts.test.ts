@@ -19,7 +19,7 @@ import {
   startSandboxServer,
 } from '../support/server.js';
 import { aTempDir } from '../support/temp.js';
-import { pollUntil, Terminal } from '../support/terminal.js';
+import { pollUntil, Terminal, URL_PLACEHOLDER, withoutUrls } from '../support/terminal.js';
 
 // Each example of the spec (shared/spec/connectors-push.md, "Example Output" and the sections after
 // it), run with our CLI against a real `base44-server start --sandbox`, and compared line by line
@@ -35,7 +35,6 @@ import { pollUntil, Terminal } from '../support/terminal.js';
 //   (d) the spec's "Summary Status Meanings": Failed covers "timed out, failed, or was skipped",
 //       so a connector left pending is listed under Failed with the reason.
 
-const URL_PLACEHOLDER = '<url>';
 const DASHBOARD = `  Dashboard: ${URL_PLACEHOLDER}`;
 
 const GOOGLECALENDAR: Connector = {
@@ -123,8 +122,6 @@ const SKIPPED = [
   DASHBOARD, // (e) issue 5: push ends its summary with the app's dashboard URL
 ];
 
-const withoutUrls = (lines: string[]) =>
-  lines.map((line) => line.replace(/https?:\/\/\S+/g, URL_PLACEHOLDER));
 const linesOf = (text: string) => text.replace(/\n$/, '').split('\n');
 
 describe('base44 connectors push, against base44-server --sandbox, prints the examples of connectors-push.md', () => {

@@ -4,6 +4,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aProject, connectorJson } from './temp.js';
+import { pollUntil } from './terminal.js';
 
 /** The built bin (`npm run build`). */
 export const CLI_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
@@ -34,6 +35,8 @@ export interface FakeBrowser {
   command: string;
   /** The URLs the CLI asked it to open so far. */
   opened(): Promise<string[]>;
+  /** Resolves once the CLI asked it to open `count` URLs; fails after 10 s. */
+  waitForOpened(count: number): Promise<string[]>;
 }
 
 /** A `BROWSER` command that only writes down its first argument: the test plays the person. */
@@ -42,9 +45,18 @@ export async function aFakeBrowser(dir: string): Promise<FakeBrowser> {
   const command = join(dir, 'fake-browser.sh');
   await writeFile(command, `#!/bin/sh\nprintf '%s\\n' "$1" >> ${shellQuote(log)}\n`);
   await chmod(command, 0o755);
+  const opened = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   return {
     command,
-    opened: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+    opened,
+    async waitForOpened(count) {
+      await pollUntil(
+        async () => (await opened()).length === count,
+        10_000,
+        () => `the CLI to open ${count} link(s)`,
+      );
+      return opened();
+    },
   };
 }
 

@@ -117,3 +117,10 @@ export async function pollUntil(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** What stands for every URL when screens are compared with expected text. */
+export const URL_PLACEHOLDER = '<url>';
+
+/** The lines with every URL replaced by the placeholder: links differ from run to run. */
+export const withoutUrls = (lines: string[]) =>
+  lines.map((line) => line.replace(/https?:\/\/\S+/g, URL_PLACEHOLDER));
