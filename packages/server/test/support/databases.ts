@@ -25,21 +25,29 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   if (kind === 'sqlite') return { kind, dataDir, databaseUrl: undefined, dispose: removeDir };
 
   const schema = `t_${randomBytes(6).toString('hex')}`;
+  // The harness owns the schema's whole life: made here, committed, before any server opens it,
+  // and dropped in dispose. (A server would create it too, but then its pool's other connections
+  // and the migrator race the creation; under parallel test load that showed as "schema does not exist".)
+  await withClient((client) => client.query(`create schema ${schema}`));
   return {
     kind,
     dataDir,
     databaseUrl: `${POSTGRES_URL}?schema=${schema}`,
     async dispose() {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists ${schema} cascade`);
-      } finally {
-        await client.end();
-      }
+      await withClient((client) => client.query(`drop schema if exists ${schema} cascade`));
       await removeDir();
     },
   };
+}
+
+async function withClient<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The `--data-dir` / `--database-url` flags that point a `base44-server` command at this database. */
