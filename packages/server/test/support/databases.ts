@@ -14,7 +14,7 @@ export const POSTGRES_URL = process.env.BASE44_TEST_POSTGRES_URL ?? 'postgres://
 
 export interface TestDatabase extends StorageLocation {
   kind: DatabaseKind;
-  /** Drops the schema or removes the directory. */
+  /** Removes the data directory; a PostgreSQL schema is dropped when the test run ends. */
   dispose(): Promise<void>;
 }
 
@@ -24,19 +24,15 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   const removeDir = () => rm(dataDir, { recursive: true, force: true });
   if (kind === 'sqlite') return { kind, dataDir, databaseUrl: undefined, dispose: removeDir };
 
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  // The harness owns the schema's whole life: made here, committed, before any server opens it,
-  // and dropped in dispose. (A server would create it too, but then its pool's other connections
-  // and the migrator race the creation; under parallel test load that showed as "schema does not exist".)
+  // Named after the run: vitest.global-setup.ts drops the run's schemas once all tests are done.
+  const schema = `t_${process.env.BASE44_TEST_RUN ?? 'adhoc'}_${randomBytes(6).toString('hex')}`;
   await withClient((client) => client.query(`create schema ${schema}`));
   return {
     kind,
     dataDir,
     databaseUrl: `${POSTGRES_URL}?schema=${schema}`,
-    async dispose() {
-      await withClient((client) => client.query(`drop schema if exists ${schema} cascade`));
-      await removeDir();
-    },
+    /** Removes the data directory; the schema stays until the run ends (see vitest.global-setup.ts). */
+    dispose: removeDir,
   };
 }
 
