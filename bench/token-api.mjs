@@ -206,6 +206,7 @@ async function main() {
     port: ports.bare,
     dataDir: bareDir,
     logFile: join(work, 'bare.log'),
+    sandbox: false,
   });
   const idleNoSandbox = await settledRss(bare.pid);
   await bare.stop();

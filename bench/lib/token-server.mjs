@@ -62,10 +62,20 @@ function started(child, url, logFile, name) {
   };
 }
 
-/** Starts `base44-server start --sandbox` on `port`; its log goes to `logFile`. */
-export async function startServer({ name, port, dataDir, databaseUrl, logFile, logLevel, nodeArgs = [] }) {
+/** Starts `base44-server start [--sandbox]` on `port`; its log goes to `logFile`. */
+export async function startServer({
+  name,
+  port,
+  dataDir,
+  databaseUrl,
+  logFile,
+  logLevel,
+  sandbox = true,
+  nodeArgs = [],
+}) {
   const url = `http://127.0.0.1:${port}`;
-  const args = [...nodeArgs, SERVER_BIN, 'start', '--sandbox', '--port', String(port), '--data-dir', dataDir];
+  const args = [...nodeArgs, SERVER_BIN, 'start', '--port', String(port), '--data-dir', dataDir];
+  if (sandbox) args.push('--sandbox');
   if (databaseUrl) args.push('--database-url', databaseUrl);
   if (logLevel) args.push('--log-level', logLevel);
   const out = openSync(logFile, 'a');

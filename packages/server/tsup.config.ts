@@ -7,5 +7,7 @@ export default defineConfig({
   platform: 'node',
   clean: true,
   sourcemap: true,
-  noExternal: ['@base44-connectors/contract'],
+  // Bundled: ESM packages of hundreds of small modules cost far more resident memory loaded one
+  // module at a time (kysely 19 MiB, zod 14 MiB) than as one chunk (4 and 7 MiB).
+  noExternal: ['@base44-connectors/contract', 'kysely', 'zod'],
 });

@@ -1,10 +1,10 @@
 import type { AdapterConstructor } from '@base44-connectors/sandbox';
-import { createSandboxProvider } from '@base44-connectors/sandbox';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { keyResolver } from './accounts/api-keys.js';
 import type { ServerSecrets } from './auth/server-secrets.js';
 import { CATALOG } from './broker/catalog/index.js';
 import { createProviderRegistry, type SandboxStandIn } from './broker/registry.js';
@@ -25,6 +25,7 @@ import { openApiRoutes } from './routes/openapi.js';
 import { paymentRoutes } from './routes/payments.js';
 import { sandboxMount } from './routes/sandbox-mount.js';
 import type { Storage } from './storage/database.js';
+import { RowCache } from './storage/row-cache.js';
 import { sandboxStore } from './storage/sandbox-store.js';
 import { loadKeyring } from './vault/keyring.js';
 import { Vault } from './vault/vault.js';
@@ -45,9 +46,12 @@ declare module 'fastify' {
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Rows the token path reads on every request; see RowCache for why they are never stale. */
+const ROW_CACHE = { ttlMs: 60_000, capacity: 10_000 };
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { config, storage, secrets } = options;
+  const now = options.now ?? Date.now;
   const context: ServerContext = {
     config,
     db: storage.db,
@@ -57,7 +61,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       key: secrets.signingKey,
       ttlSeconds: config.login.accessTokenTtlSeconds,
     },
-    now: options.now ?? Date.now,
+    now,
+    resolveKey: keyResolver(storage.db, new RowCache(storage.changeMark, { ...ROW_CACHE, now })),
   };
 
   const app = Fastify({
@@ -92,6 +97,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await storage.events.start();
 
   installHttpConventions(app);
+  const { changeMark } = storage;
+  if (changeMark) {
+    // Each request sees every commit made before it started (see sqliteConnection).
+    app.addHook('onRequest', (_request, _reply, done) => {
+      changeMark.refresh();
+      done();
+    });
+  }
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await app.register(cookie, { secret: secrets.cookieSecret });
   await app.register(csrf, {
@@ -117,7 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (sandbox) await app.register(sandboxMount(sandbox.provider));
   const appRoutes: AppScopedRoute[] = [];
   app.decorate('appScopedRoutes', appRoutes);
-  const tokens = new TokenApi(connectors);
+  const tokens = new TokenApi(connectors, new RowCache(storage.changeMark, { ...ROW_CACHE, now }));
   await app.register(
     appScopedRoutes(context, appRoutes, [paymentRoutes, connectorRoutes({ connectors, tokens })]),
     {
@@ -131,6 +144,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 async function startSandbox(config: ServerConfig, adapter: AdapterConstructor) {
   const issuer = `${config.publicUrl}/sandbox`;
   const client = { clientId: 'base44-server', clientSecret: newSecret() };
+  // Loaded only with --sandbox: oidc-provider and its dependencies are most of an idle server's memory.
+  const { createSandboxProvider } = await import('@base44-connectors/sandbox');
   const provider = await createSandboxProvider({
     issuer,
     clients: [{ ...client, redirectUris: [callbackUrl(config)] }],

@@ -1,7 +1,8 @@
 import { SERVICE_KEY_PREFIX, WORKSPACE_KEY_PREFIX } from '@base44-connectors/contract';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { hashSecret, newId, newSecret, secretsEqual } from '../crypto/random.js';
-import type { ApiKeyKind, Database } from '../storage/schema.js';
+import type { RowCache } from '../storage/row-cache.js';
+import type { ApiKeyKind, ApiKeysTable, Database } from '../storage/schema.js';
 import { findApp } from './apps.js';
 import { NotFoundError } from './errors.js';
 import type { User } from './users.js';
@@ -56,27 +57,58 @@ export async function revokeKey(db: Kysely<Database>, idOrKey: string, now: numb
   if (Number(result.numUpdatedRows) === 0) throw new NotFoundError(`No active key has the id ${id}`);
 }
 
-export async function resolveKey(db: Kysely<Database>, presented: string): Promise<ResolvedKey | undefined> {
-  const parsed = parseKey(presented);
-  if (!parsed) return undefined;
-  const row = await db
+type KeyRow = Pick<Selectable<ApiKeysTable>, 'id' | 'kind' | 'secret_hash' | 'user_id' | 'app_id'>;
+
+export type KeyResolver = (presented: string) => Promise<ResolvedKey | undefined>;
+
+/**
+ * Resolves presented keys, keeping the rows it read in a `RowCache`: a revoked key's row is gone
+ * from it with the write that revoked it. The secret is checked against the row's hash every time.
+ */
+export function keyResolver(db: Kysely<Database>, rows: RowCache<KeyRow>): KeyResolver {
+  return async (presented) => {
+    const parsed = parseKey(presented);
+    if (!parsed) return undefined;
+    let row = rows.get(parsed.id);
+    if (!row) {
+      const mark = rows.mark();
+      row = await readActiveKey(db, parsed.id);
+      if (row) rows.store(parsed.id, row, mark);
+    }
+    return row && verifiedKey(row, parsed);
+  };
+}
+
+function readActiveKey(db: Kysely<Database>, id: string): Promise<KeyRow | undefined> {
+  return db
     .selectFrom('api_keys')
     .select(['id', 'kind', 'secret_hash', 'user_id', 'app_id'])
-    .where('id', '=', parsed.id)
+    .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!row || row.kind !== parsed.kind || !secretsEqual(row.secret_hash, hashSecret(parsed.secret))) {
-    return undefined;
-  }
+}
+
+function verifiedKey(row: KeyRow, parsed: ParsedKey): ResolvedKey | undefined {
+  if (row.kind !== parsed.kind || !secretsEqual(row.secret_hash, hashSecret(parsed.secret))) return undefined;
   if (row.kind === 'workspace' && row.user_id)
     return { kind: 'workspace', keyId: row.id, userId: row.user_id };
   if (row.kind === 'service' && row.app_id) return { kind: 'service', keyId: row.id, appId: row.app_id };
   return undefined;
 }
 
-function parseKey(presented: string): { kind: ApiKeyKind; id: string; secret: string } | undefined {
-  for (const kind of ['workspace', 'service'] as const) {
-    const match = new RegExp(`^${PREFIXES[kind]}([0-9a-f]{16})_([A-Za-z0-9_-]{43})$`).exec(presented);
+interface ParsedKey {
+  kind: ApiKeyKind;
+  id: string;
+  secret: string;
+}
+
+const KEY_PATTERNS = (['workspace', 'service'] as const).map(
+  (kind) => [kind, new RegExp(`^${PREFIXES[kind]}([0-9a-f]{16})_([A-Za-z0-9_-]{43})$`)] as const,
+);
+
+function parseKey(presented: string): ParsedKey | undefined {
+  for (const [kind, pattern] of KEY_PATTERNS) {
+    const match = pattern.exec(presented);
     if (match) return { kind, id: match[1]!, secret: match[2]! };
   }
   return undefined;

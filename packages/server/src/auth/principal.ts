@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { resolveKey } from '../accounts/api-keys.js';
+import type { KeyResolver } from '../accounts/api-keys.js';
 import { findUserById, type User } from '../accounts/users.js';
 import type { Database } from '../storage/schema.js';
 import { type AccessTokenIssuer, verifyAccessToken } from './access-tokens.js';
@@ -18,17 +18,20 @@ export interface Credentials {
   apiKey: string | undefined;
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const KEY_PREFIX = /^b44[ks]_/;
+
 export async function authenticate(
   credentials: Credentials,
-  deps: { db: Kysely<Database>; accessTokens: AccessTokenIssuer },
+  deps: { db: Kysely<Database>; accessTokens: AccessTokenIssuer; resolveKey: KeyResolver },
   now: number,
 ): Promise<Authentication> {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(credentials.authorization ?? '')?.[1];
+  const bearer = BEARER.exec(credentials.authorization ?? '')?.[1];
   const presented = credentials.apiKey?.trim() || bearer;
   if (!presented) return { ok: false, reason: credentials.authorization ? 'invalid' : 'missing' };
 
-  if (/^b44[ks]_/.test(presented)) {
-    const key = await resolveKey(deps.db, presented);
+  if (KEY_PREFIX.test(presented)) {
+    const key = await deps.resolveKey(presented);
     if (!key) return { ok: false, reason: 'invalid' };
     if (key.kind === 'service')
       return { ok: true, principal: { kind: 'service', appId: key.appId, keyId: key.keyId } };

@@ -1,12 +1,26 @@
 import type { TokenForIntegrationResponse } from '@base44-connectors/contract';
 import { refreshTokens } from '../broker/token-requests.js';
 import { HttpError } from '../http/errors.js';
+import type { RowCache } from '../storage/row-cache.js';
 import { requireProvider } from './authorize.js';
 import type { ConnectorContext } from './context.js';
-import { applyEvent, type Connector, findConnector, openTokens, storeRefresh } from './store.js';
+import {
+  applyEvent,
+  type Connector,
+  findConnector,
+  openAccessToken,
+  openTokens,
+  storeRefresh,
+} from './store.js';
 
 /** Tokens that expire within this margin are refreshed before they are handed out. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** An active connector and its access token, opened. */
+export interface Readable {
+  connector: Connector;
+  accessToken: string;
+}
 
 type Refreshed = { ok: true; connector: Connector } | { ok: false; error: HttpError };
 
@@ -18,12 +32,16 @@ type Refreshed = { ok: true; connector: Connector } | { ok: false; error: HttpEr
 export class TokenApi {
   private readonly inFlight = new Map<string, Promise<Refreshed>>();
 
-  constructor(private readonly context: ConnectorContext) {}
+  /** `readable` holds active connectors with their opened access token, while the database is unchanged. */
+  constructor(
+    private readonly context: ConnectorContext,
+    private readonly readable: RowCache<Readable>,
+  ) {}
 
   async tokenFor(appId: string, type: string): Promise<TokenForIntegrationResponse> {
-    let connector = await this.usableConnector(appId, type);
+    const key = `${appId}/${type}`;
+    let { connector, accessToken } = this.readable.get(key) ?? (await this.readUsable(key, appId, type));
     if (this.needsRefresh(connector)) {
-      const key = `${appId}/${type}`;
       let refresh = this.inFlight.get(key);
       if (!refresh) {
         refresh = this.refresh(appId, type).finally(() => this.inFlight.delete(key));
@@ -32,16 +50,17 @@ export class TokenApi {
       const refreshed = await refresh;
       if (!refreshed.ok) throw refreshed.error;
       connector = refreshed.connector;
+      accessToken = openAccessToken(this.context.vault, connector);
     }
-    const { accessToken } = openTokens(this.context.vault, connector);
     return {
-      access_token: accessToken!,
+      access_token: accessToken,
       integration_type: type,
       connection_config: connector.connectionConfig,
     };
   }
 
-  private async usableConnector(appId: string, type: string): Promise<Connector> {
+  private async readUsable(key: string, appId: string, type: string): Promise<Readable> {
+    const mark = this.readable.mark();
     const connector = await findConnector(this.context.db, appId, type);
     if (!connector || connector.sealedAccessToken === null) {
       throw new HttpError(
@@ -51,7 +70,9 @@ export class TokenApi {
       );
     }
     if (connector.state !== 'active') throw reauthorize(type, connector.state);
-    return connector;
+    const readable = { connector, accessToken: openAccessToken(this.context.vault, connector) };
+    this.readable.store(key, readable, mark);
+    return readable;
   }
 
   private needsRefresh(connector: Connector): boolean {

@@ -24,6 +24,9 @@ const SENSITIVE_QUERY_KEYS = new Set([
 
 /** The request as logged: no headers (they carry credentials) and no secret query values. */
 export function serializeRequestForLog(request: FastifyRequest) {
+  if (!request.url.includes('?') && !request.url.startsWith('/oauth/start/')) {
+    return { method: request.method, url: request.url, remoteAddress: request.ip };
+  }
   const url = new URL(request.url, 'http://log.invalid');
   for (const key of url.searchParams.keys()) {
     if (SENSITIVE_QUERY_KEYS.has(key)) url.searchParams.set(key, '[redacted]');

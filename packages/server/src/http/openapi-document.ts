@@ -1,5 +1,6 @@
 import { CONNECTOR_FILE_SCHEMA_PATH } from '@base44-connectors/contract';
 import serverPackage from '../../package.json' with { type: 'json' };
+import { OPENAPI_PATH } from '../routes/openapi.js';
 import { appPaths } from './openapi-app-paths.js';
 import {
   body,
@@ -18,7 +19,6 @@ import {
 // referring to the schemas generated from the contract. The integration test checks that it names
 // every /api/apps/{appId} route the server registers, and that real responses match its schemas.
 
-export const OPENAPI_PATH = '/openapi.json';
 const ANYONE: never[] = [];
 
 function rootPaths(): Record<string, Record<string, Operation>> {

@@ -36,7 +36,7 @@ const StatusQuery = z.object({
 /** The `external-auth/…` routes of an app (spec/api.md); the app-scope guard has already run. */
 export function connectorRoutes(services: ConnectorRouteServices): FastifyPluginAsync<ServerContext> {
   const { connectors, tokens } = services;
-  return async (app) => {
+  return async (app, context) => {
     app.get('/external-auth/list', async (request): Promise<ListIntegrationsResponse> => {
       const { appId } = request.params as { appId: string };
       const now = connectors.now();
@@ -114,7 +114,12 @@ export function connectorRoutes(services: ConnectorRouteServices): FastifyPlugin
       return { status: 'removed' as const, integration_type: type, revoked: removal.revoked };
     });
 
-    app.get('/external-auth/tokens/:type', { config: { serviceKeyAccess: true } }, async (request) => {
+    // Backends read tokens at high rates: each read is logged at debug only (failures always).
+    const tokenRoute = {
+      config: { serviceKeyAccess: true },
+      logLevel: context.config.logLevel === 'debug' ? 'debug' : 'warn',
+    } as const;
+    app.get('/external-auth/tokens/:type', tokenRoute, async (request) => {
       const { appId, type } = typeParams(request);
       return tokens.tokenFor(appId, type);
     });

@@ -1,11 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { buildOpenApiDocument, OPENAPI_PATH } from '../http/openapi-document.js';
 
-/** `GET /openapi.json`: the API's OpenAPI 3.1 document, built and serialized once at start. */
+export const OPENAPI_PATH = '/openapi.json';
+
+/**
+ * `GET /openapi.json`: the API's OpenAPI 3.1 document, built and serialized on the first request
+ * (building it converts every contract schema, which an idle server need not hold in memory).
+ */
 export const openApiRoutes: FastifyPluginAsync<ServerContext> = async (app, context) => {
-  const document = JSON.stringify(buildOpenApiDocument({ publicUrl: context.config.publicUrl }));
-  app.get(OPENAPI_PATH, async (_request, reply) =>
-    reply.type('application/json; charset=utf-8').send(document),
-  );
+  let document: Promise<string> | undefined;
+  const serialized = async () => {
+    const { buildOpenApiDocument } = await import('../http/openapi-document.js');
+    return JSON.stringify(buildOpenApiDocument({ publicUrl: context.config.publicUrl }));
+  };
+  app.get(OPENAPI_PATH, async (_request, reply) => {
+    document ??= serialized();
+    return reply.type('application/json; charset=utf-8').send(await document);
+  });
 };

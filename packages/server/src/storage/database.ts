@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type EventChannel, inProcessEvents, postgresEvents } from './events.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { type ChangeMark, sqliteConnection } from './sqlite-statements.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -13,6 +14,12 @@ export interface Storage {
   db: Kysely<Database>;
   kind: DatabaseKind;
   events: EventChannel;
+  /**
+   * A value that moves whenever the database may have changed, for caches that must never serve a
+   * stale row. SQLite answers it from memory; PostgreSQL has no such cheap signal (another instance
+   * may commit at any moment), so there it is undefined and callers read the rows every time.
+   */
+  changeMark: ChangeMark | undefined;
   close(): Promise<void>;
 }
 
@@ -46,12 +53,14 @@ function openSqlite(dataDir: string): Storage {
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const { database, changeMark } = sqliteConnection(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const events = inProcessEvents();
   return {
     db,
     kind: 'sqlite',
     events,
+    changeMark,
     async close() {
       await events.close();
       await db.destroy();
@@ -86,6 +95,7 @@ async function openPostgres(databaseUrl: string): Promise<{ storage: Storage; sc
     db,
     kind: 'postgres',
     events,
+    changeMark: undefined,
     async close() {
       await events.close();
       await db.destroy();
