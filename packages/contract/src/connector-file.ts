@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { IntegrationType } from './catalog.js';
 
+/**
+ * One OAuth scope as a connector file writes it. Providers split their scope parameter at spaces,
+ * so a string with a space would silently ask for several scopes; control characters and broken
+ * Unicode (lone surrogates) cannot travel as UTF-8 unchanged.
+ */
+export const ConnectorScope = z
+  .string()
+  .min(1)
+  .regex(/^[^\s\p{Cc}\p{Cs}]+$/u, 'must be one scope, without spaces or control characters');
+
 /** The content of one `base44/connectors/<type>.jsonc` file, as editors see it. */
 export const ConnectorFile = z
   .object({
@@ -9,7 +19,7 @@ export const ConnectorFile = z
       'The connector type, as `base44 connectors list-available` names it, e.g. "slack"',
     ),
     scopes: z
-      .array(z.string().min(1))
+      .array(ConnectorScope)
       .default([])
       .describe('The OAuth scopes to request, exactly as the provider writes them'),
   })

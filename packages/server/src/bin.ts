@@ -18,8 +18,10 @@ import {
   type ServerConfig,
   type ServerFlags,
 } from './config.js';
-import { startServer } from './start.js';
-import { openStorage, type Storage } from './storage/database.js';
+import { HttpError } from './http/errors.js';
+import { openCheckedStorage, startServer } from './start.js';
+import { DataDirError } from './storage/data-dir.js';
+import type { Storage } from './storage/database.js';
 
 const program = new Command('base44-server')
   .description('Self-hostable Base44 connectors server: accounts, apps, login, OAuth broker, token vault')
@@ -163,7 +165,7 @@ function admin<Flags>(
       { dataDir: storageFlags.dataDir, databaseUrl: storageFlags.databaseUrl },
       process.env,
     );
-    const storage = await openStorage(config);
+    const storage = await openCheckedStorage(config);
     try {
       process.stdout.write(`${await action(storage, flags as Flags, argument, config)}\n`);
     } finally {
@@ -183,9 +185,12 @@ function readPassword(): string {
 try {
   await program.parseAsync();
 } catch (error) {
-  const expected =
-    error instanceof UsageError || error instanceof ConfigError || error instanceof AccountError;
+  const usage = error instanceof UsageError || error instanceof ConfigError;
+  // Problems of the surroundings (a full or read-only disk, the database away): the message says it all.
+  const surroundings =
+    error instanceof AccountError || error instanceof DataDirError || error instanceof HttpError;
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (!expected && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  process.exit(expected && !(error instanceof AccountError) ? 2 : 1);
+  if (!usage && !surroundings && error instanceof Error && error.stack)
+    process.stderr.write(`${error.stack}\n`);
+  process.exit(usage ? 2 : 1);
 }

@@ -19,9 +19,12 @@ export interface ServerConfig {
   providers: ProviderSettings;
 }
 
+/** This server's client at one provider: its credentials, and how long a request there may take. */
 export interface ProviderCredentials {
   clientId: string;
   clientSecret: string;
+  /** Token, revocation and refresh requests give up after this long; the default is 10 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface ProviderSettings {
@@ -65,6 +68,7 @@ export const ENVIRONMENT_VARIABLES = {
   providersFile: 'BASE44_SERVER_PROVIDERS_FILE',
   encryptionKey: 'BASE44_SERVER_ENCRYPTION_KEY',
   devicePollInterval: 'BASE44_SERVER_DEVICE_POLL_INTERVAL',
+  providerTimeout: 'BASE44_SERVER_PROVIDER_TIMEOUT',
 } as const;
 
 /** `BASE44_PROVIDER_SLACK_CLIENT_ID` and `…_CLIENT_SECRET` give the credentials of type `slack`. */
@@ -118,8 +122,13 @@ export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerCo
 
 function loadProviderSettings(file: string | undefined, env: NodeJS.ProcessEnv): ProviderSettings {
   const settings: ProviderSettings = { credentials: {}, extraCatalog: [] };
+  const timeout = env[ENVIRONMENT_VARIABLES.providerTimeout];
+  const requestTimeoutMs = timeout ? timeoutMs(timeout, ENVIRONMENT_VARIABLES.providerTimeout) : undefined;
   if (file) {
-    let parsed: { credentials?: Record<string, ProviderCredentials>; catalog?: unknown[] };
+    let parsed: {
+      credentials?: Record<string, ProviderCredentials & { timeoutSeconds?: unknown }>;
+      catalog?: unknown[];
+    };
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
@@ -131,7 +140,18 @@ function loadProviderSettings(file: string | undefined, env: NodeJS.ProcessEnv):
           `--providers-file ${file}: credentials.${type} needs string clientId and clientSecret`,
         );
       }
-      settings.credentials[type] = { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
+      const ownTimeout =
+        credentials.timeoutSeconds === undefined
+          ? requestTimeoutMs
+          : timeoutMs(
+              String(credentials.timeoutSeconds),
+              `--providers-file ${file}: credentials.${type}.timeoutSeconds`,
+            );
+      settings.credentials[type] = {
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
+        ...(ownTimeout === undefined ? {} : { requestTimeoutMs: ownTimeout }),
+      };
     }
     settings.extraCatalog = Array.isArray(parsed.catalog) ? parsed.catalog : [];
   }
@@ -147,7 +167,11 @@ function loadProviderSettings(file: string | undefined, env: NodeJS.ProcessEnv):
       const missing = credentials.clientId ? 'CLIENT_SECRET' : 'CLIENT_ID';
       throw new ConfigError(`BASE44_PROVIDER_${type.toUpperCase()}_${missing} is missing`);
     }
-    settings.credentials[type] = { clientId: credentials.clientId, clientSecret: credentials.clientSecret };
+    settings.credentials[type] = {
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+    };
   }
   return settings;
 }
@@ -164,6 +188,15 @@ function parsePositiveInt(value: string, name: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new ConfigError(`${name} must be a whole number ≥ 1`);
   return number;
+}
+
+/** Seconds (fractions allowed, up to 5 minutes) as milliseconds. */
+function timeoutMs(value: string, name: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 300) {
+    throw new ConfigError(`${name} must be a number of seconds above 0 and at most 300 (got "${value}")`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function urlHost(host: string): string {

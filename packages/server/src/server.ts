@@ -13,7 +13,13 @@ import { type ConnectorContext, callbackUrl } from './connectors/context.js';
 import { TokenApi } from './connectors/token-api.js';
 import type { ServerContext } from './context.js';
 import { newSecret } from './crypto/random.js';
-import { installHttpConventions, requestIdOf, serializeRequestForLog } from './http/conventions.js';
+import {
+  answerFrameworkError,
+  installHttpConventions,
+  MAX_PATH_SEGMENT_LENGTH,
+  requestIdOf,
+  serializeRequestForLog,
+} from './http/conventions.js';
 import { type AppScopedRoute, appScopedRoutes } from './routes/app-scope.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { dashboardPages } from './routes/dashboard.js';
@@ -35,8 +41,8 @@ export interface ServerOptions {
   storage: Storage;
   secrets: ServerSecrets;
   now?: () => number;
-  /** false silences the log (tests); otherwise pino at `config.logLevel` to stdout. */
-  log?: boolean;
+  /** false silences the log; otherwise pino at `config.logLevel`, to stdout or to `write` (tests read it). */
+  log?: boolean | { write(line: string): void };
 }
 
 declare module 'fastify' {
@@ -69,9 +75,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger:
       options.log === false
         ? false
-        : { level: config.logLevel, serializers: { req: serializeRequestForLog } },
+        : {
+            level: config.logLevel,
+            serializers: { req: serializeRequestForLog },
+            ...(typeof options.log === 'object' ? { stream: options.log } : {}),
+          },
     genReqId: requestIdOf,
     requestIdHeader: false,
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
+    frameworkErrors: answerFrameworkError,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
   });

@@ -1,24 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import {
-  aConnectorProject,
-  aFakeBrowser,
-  assertCliBuilt,
-  CLI_BIN,
-  type Connector,
-  cliEnvironment,
-  type FakeBrowser,
-} from '../support/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertCliBuilt, type Connector } from '../support/cli.js';
+import { aPushSession, authorizationLinks } from '../support/push-session.js';
 import {
   consentInSandbox,
   launchChromium,
   type SandboxServer,
   startSandboxServer,
 } from '../support/server.js';
-import { aTempDir } from '../support/temp.js';
-import { Terminal, URL_PLACEHOLDER, withoutUrls } from '../support/terminal.js';
+import { URL_PLACEHOLDER, withoutUrls } from '../support/terminal.js';
 
 // `base44 connectors push` (and `connectors initiate`) in a real terminal (tmux), NO_COLOR, no CI,
 // against a real `base44-server start --sandbox`, where the person does not simply say Yes and
@@ -53,55 +45,6 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     await server?.stop();
   });
 
-  interface Session {
-    dir: string;
-    project: string;
-    browser: FakeBrowser;
-    env: Record<string, string>;
-  }
-
-  /** A project with these connector files in a scratch directory, and the CLI's environment for it. */
-  async function aSession(
-    appId: string,
-    connectors: Connector[],
-    extraEnv: Record<string, string> = {},
-  ): Promise<Session> {
-    const dir = await aTempDir('base44-push-failures-e2e-');
-    const project = await aConnectorProject(join(dir, 'project'), appId, connectors);
-    const fakeBrowser = await aFakeBrowser(dir);
-    const env = cliEnvironment({
-      HOME: join(dir, 'home'),
-      NO_COLOR: '1',
-      BASE44_API_URL: server.url,
-      BASE44_API_KEY: server.apiKey,
-      BROWSER: fakeBrowser.command,
-      ...extraEnv,
-    });
-    return { dir, project, browser: fakeBrowser, env };
-  }
-
-  let runs = 0;
-  /** `base44 ARGS` in a terminal of its own (its tmux socket in a fresh folder), in `cwd`. */
-  async function inTerminal(session: Session, args: string[], cwd = session.project): Promise<Terminal> {
-    const dir = join(session.dir, `terminal-${++runs}`);
-    await mkdir(dir);
-    const terminal = await Terminal.start({
-      command: [process.execPath, CLI_BIN, ...args],
-      cwd,
-      env: session.env,
-      dir,
-    });
-    onTestFinished(() => terminal.kill());
-    return terminal;
-  }
-
-  /** The `  type: url` lines the CLI printed, by type. */
-  function authorizationLinks(screen: string): Map<string, string> {
-    return new Map(
-      [...screen.matchAll(/^ {2}(\w+): (https?:\/\/\S+)$/gm)].map(([, type, url]) => [type!, url!]),
-    );
-  }
-
   async function statuses(appId: string) {
     const { integrations } = await server.connectors(appId).list();
     return integrations.map(({ integration_type, status }) => ({ integration_type, status }));
@@ -111,8 +54,8 @@ describe('base44 connectors push in a terminal, when authorization does not simp
 
   it('(1) reports a denial at the provider as a failure: ✗ line, Failed with the reason, exit 1', async () => {
     const appId = server.appIds[0]!;
-    const session = await aSession(appId, [SLACK]);
-    const terminal = await inTerminal(session, ['connectors', 'push']);
+    const session = await aPushSession(server, appId, [SLACK]);
+    const terminal = await session.inTerminal(['connectors', 'push']);
     const links = authorizationLinks(await terminal.waitFor(QUESTION, 15_000));
     await terminal.press('Enter');
     await session.browser.waitForOpened(1);
@@ -138,8 +81,8 @@ describe('base44 connectors push in a terminal, when authorization does not simp
 
   it('(2) gives up after --timeout seconds: ✗ timed out, Failed, exit 1, in seconds not minutes', async () => {
     const appId = server.appIds[1]!;
-    const session = await aSession(appId, [SLACK]);
-    const terminal = await inTerminal(session, ['connectors', 'push', '--timeout', '3']);
+    const session = await aPushSession(server, appId, [SLACK]);
+    const terminal = await session.inTerminal(['connectors', 'push', '--timeout', '3']);
     await terminal.waitFor(QUESTION, 15_000);
     const answered = Date.now();
     await terminal.press('Enter');
@@ -166,8 +109,8 @@ describe('base44 connectors push in a terminal, when authorization does not simp
 
   it('(3) keeps waiting when no browser can be opened (BROWSER=false); the link on screen completes it', async () => {
     const appId = server.appIds[2]!;
-    const session = await aSession(appId, [SLACK], { BROWSER: 'false' });
-    const terminal = await inTerminal(session, ['connectors', 'push']);
+    const session = await aPushSession(server, appId, [SLACK], { env: { BROWSER: 'false' } });
+    const terminal = await session.inTerminal(['connectors', 'push']);
     const links = authorizationLinks(await terminal.waitFor(QUESTION, 15_000));
     await terminal.press('Enter');
     const screen = await terminal.waitFor(
@@ -199,10 +142,10 @@ describe('base44 connectors push in a terminal, when authorization does not simp
 
   it('(4) a second push after skipping asks again with new links and Adds the pending connectors', async () => {
     const appId = server.appIds[3]!;
-    const session = await aSession(appId, [SLACK, NOTION]);
+    const session = await aPushSession(server, appId, [SLACK, NOTION]);
 
     // First push: the person answers No.
-    const first = await inTerminal(session, ['connectors', 'push']);
+    const first = await session.inTerminal(['connectors', 'push']);
     const firstLinks = authorizationLinks(await first.waitFor(QUESTION, 15_000));
     await first.press('n');
     const skipped = await first.waitForExit(15_000);
@@ -229,7 +172,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     ]);
 
     // "Run the command again": asked again, with links of their own, and both authorized.
-    const second = await inTerminal(session, ['connectors', 'push']);
+    const second = await session.inTerminal(['connectors', 'push']);
     const secondLinks = authorizationLinks(await second.waitFor(QUESTION, 15_000));
     expect([...secondLinks.keys()]).toEqual(['notion', 'slack']);
     for (const type of ['notion', 'slack']) expect(secondLinks.get(type)).not.toBe(firstLinks.get(type));
@@ -270,8 +213,8 @@ describe('base44 connectors push in a terminal, when authorization does not simp
 
   it('(5) -y (--yes) opens the browser at once, without the question', async () => {
     const appId = server.appIds[4]!;
-    const session = await aSession(appId, [SLACK]);
-    const terminal = await inTerminal(session, ['connectors', 'push', '-y']);
+    const session = await aPushSession(server, appId, [SLACK]);
+    const terminal = await session.inTerminal(['connectors', 'push', '-y']);
     const screen = await terminal.waitFor(/^Opening browser for slack\.\.\.$/m, 15_000);
     expect(screen).not.toMatch(/Open browser to authorize now/);
     await session.browser.waitForOpened(1);
@@ -297,11 +240,10 @@ describe('base44 connectors push in a terminal, when authorization does not simp
 
   it('(6) connectors initiate prints the link, opens the browser, and waits for the authorization', async () => {
     const appId = server.appIds[5]!;
-    const session = await aSession(appId, []);
+    const session = await aPushSession(server, appId, []);
     const outside = join(session.dir, 'elsewhere');
     await mkdir(outside);
-    const terminal = await inTerminal(
-      session,
+    const terminal = await session.inTerminal(
       ['connectors', 'initiate', '--integration-type', 'linear', '--scopes', 'read,write', '--app-id', appId],
       outside,
     );

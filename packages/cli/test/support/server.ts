@@ -8,6 +8,7 @@ import {
   storageFlags,
   type TestDatabase,
 } from '../../../server/test/support/databases.js';
+import { consentOverHttp } from '../../../server/test/support/http-consent.js';
 import { consentInSandbox } from '../../../server/test/support/sandbox-consent.js';
 import {
   runServerCommand,
@@ -17,7 +18,7 @@ import {
 } from '../../../server/test/support/server-process.js';
 
 export { launchChromium } from '../../../server/test/support/chromium.js';
-export { ConnectorApi, consentInSandbox, SERVER_BIN };
+export { ConnectorApi, consentInSandbox, consentOverHttp, SERVER_BIN };
 
 export interface SandboxServer {
   url: string;

@@ -34,6 +34,8 @@ export class Terminal {
       script,
       [
         `cd ${shellQuote(options.cwd)} || exit 1`,
+        // Ctrl-C (`press('C-c')`) interrupts the command; the shell lives on to print its exit line.
+        "trap 'true' INT",
         options.command.map(shellQuote).join(' '),
         'echo "[command exited with $?]"',
         // Keeps the pane, and its scrollback, until the test kills the session.

@@ -1,4 +1,4 @@
-import type { ConfiguredProvider } from './provider.js';
+import { type ConfiguredProvider, requestTimeoutOf } from './provider.js';
 import type { TokenSet } from './token-response.js';
 import { valueAt } from './token-response.js';
 
@@ -18,7 +18,7 @@ export async function readAccountEmail(
         authorization: `Bearer ${tokens.accessToken}`,
         accept: 'application/json',
       },
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(requestTimeoutOf(provider)),
     });
     if (!response.ok) return null;
     const email = valueAt(await response.json(), userInfo.emailPath);

@@ -6,6 +6,8 @@ export interface ConfiguredProvider {
   entry: ProviderEntry;
   clientId: string;
   clientSecret: string;
+  /** How long a request to the provider may take; DEFAULT_REQUEST_TIMEOUT_MS unless configured. */
+  requestTimeoutMs?: number;
 }
 
 export interface ProtocolParts {
@@ -15,7 +17,11 @@ export interface ProtocolParts {
   options: oauth.HttpRequestOptions<'POST', URLSearchParams> & { [oauth.allowInsecureRequests]?: boolean };
 }
 
-const REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export function requestTimeoutOf(provider: ConfiguredProvider): number {
+  return provider.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+}
 
 /** Describes the provider to oauth4webapi; the entry's quirks become request options. */
 export function protocolParts(provider: ConfiguredProvider): ProtocolParts {
@@ -37,7 +43,7 @@ export function protocolParts(provider: ConfiguredProvider): ProtocolParts {
     client: { client_id: provider.clientId },
     clientAuth,
     options: {
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(requestTimeoutOf(provider)),
       // Loopback providers (the sandbox, test servers) speak plain HTTP; everything else must be HTTPS.
       ...(usesLoopback(entry) ? { [oauth.allowInsecureRequests]: true } : {}),
       ...(entry.token.bodyEncoding === 'json' ? { [oauth.customFetch]: sendFormAsJson } : {}),

@@ -1,5 +1,10 @@
 import * as oauth from 'oauth4webapi';
-import { type ConfiguredProvider, clientAuthentication, protocolParts } from './provider.js';
+import {
+  type ConfiguredProvider,
+  clientAuthentication,
+  protocolParts,
+  requestTimeoutOf,
+} from './provider.js';
 
 export type RevocationResult = { revoked: true } | { revoked: false; reason: string };
 
@@ -19,7 +24,7 @@ export async function revokeToken(provider: ConfiguredProvider, token: string): 
               ...(revocation.clientAuthentication === 'bearer' ? { authorization: `Bearer ${token}` } : {}),
             },
             body: new URLSearchParams({ [revocation.tokenParameter]: token }),
-            signal: AbortSignal.timeout(10_000),
+            signal: AbortSignal.timeout(requestTimeoutOf(provider)),
           })
         : await oauth.revocationRequest(
             as,

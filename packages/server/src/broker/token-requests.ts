@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { type ConfiguredProvider, protocolParts } from './provider.js';
+import { type ConfiguredProvider, protocolParts, requestTimeoutOf } from './provider.js';
 import { readTokenResponse, type TokenResponseReading } from './token-response.js';
 
 /** Step 3: trades the authorization code (and the PKCE verifier) for tokens. */
@@ -36,37 +36,47 @@ export async function refreshTokens(
 
 /**
  * Sends a token request and reads the answer through the catalog entry. A provider that cannot be
- * reached, times out or answers garbage yields `temporarily_unavailable`, which callers keep apart
- * from a refusal such as `invalid_grant`.
+ * reached, times out or answers garbage (not JSON, a 5xx, no token where one must be) yields
+ * `temporarily_unavailable`, which callers keep apart from a refusal such as `invalid_grant`: a
+ * refusal ends the grant, garbage does not.
  */
 async function readTokenEndpoint(
   provider: ConfiguredProvider,
   send: () => Promise<Response>,
 ): Promise<TokenResponseReading> {
+  const name = provider.entry.displayName;
   let response: Response;
+  let text: string;
   try {
     response = await send();
+    // The timeout covers the body too: a provider that sends headers and then stalls is no answer.
+    text = await response.text();
   } catch (error) {
-    return unavailable(`${provider.entry.displayName} could not be reached: ${describe(error)}`);
+    return unavailable(`${name} could not be reached: ${describe(error, requestTimeoutOf(provider))}`);
   }
-  const text = await response.text().catch(() => '');
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
+    return unavailable(`${name} answered ${response.status} with something that is not JSON`);
+  }
+  if (response.status >= 500) return unavailable(`${name} answered ${response.status}`);
+  const reading = readTokenResponse(provider.entry, response.status, body);
+  if (!reading.ok && reading.error === 'invalid_response') {
     return unavailable(
-      `${provider.entry.displayName} answered ${response.status} with something that is not JSON`,
+      `${name} answered ${response.status} with an unusable token response: ${reading.description}`,
     );
   }
-  if (response.status >= 500) return unavailable(`${provider.entry.displayName} answered ${response.status}`);
-  return readTokenResponse(provider.entry, response.status, body);
+  return reading;
 }
 
 function unavailable(description: string): TokenResponseReading {
   return { ok: false, error: 'temporarily_unavailable', description };
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer within 10 s';
+function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${timeoutMs / 1000} s`;
+  }
   return error instanceof Error ? error.message : String(error);
 }

@@ -129,7 +129,8 @@ export function openCodeVerifier(vault: Vault, attempt: Attempt): string | null 
     : vault.open(attempt.sealedCodeVerifier, verifierContext(attempt.id));
 }
 
-function verifierContext(attemptId: string): string {
+/** What a sealed PKCE verifier is bound to: it opens only for its own attempt. */
+export function verifierContext(attemptId: string): string {
   return `attempt/${attemptId}/code_verifier`;
 }
 

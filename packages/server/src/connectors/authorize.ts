@@ -10,6 +10,7 @@ import type { Database } from '../storage/schema.js';
 import { createAttempt } from './attempts.js';
 import type { ConnectorContext } from './context.js';
 import { grantCovers, listedStatus } from './lifecycle.js';
+import { appChangedTopic } from './status.js';
 import { bumpRevision, findConnector, readRevision, requestConsent, setScopes } from './store.js';
 
 /** What asking for a connector's scopes comes to: the grant covers them, consent is needed, or someone else owns it. */
@@ -42,6 +43,7 @@ export async function requestAuthorization(
     if (result.outcome !== 'error') await bumpRevision(trx, request.appId);
     return result;
   });
+  if (outcome.outcome !== 'error') await context.events.publish(appChangedTopic(request.appId));
   return toUpsertResponse(outcome);
 }
 

@@ -79,12 +79,10 @@ export async function completeAuthorization(
     };
   }
   const outcome = await finishWithProvider(context, attempt, query, state);
-  await finishAttempt(
-    context.db,
-    attempt.id,
-    outcome.kind === 'connected' ? { status: 'ACTIVE' } : { status: 'FAILED', reason: outcome.message },
-    context.now(),
-  );
+  // A connected attempt was marked ACTIVE in the grant's own transaction.
+  if (outcome.kind === 'failed') {
+    await finishAttempt(context.db, attempt.id, { status: 'FAILED', reason: outcome.message }, context.now());
+  }
   await context.events.publish(attempt.id);
   return outcome;
 }
@@ -158,6 +156,8 @@ async function finishWithProvider(
       },
       now,
     );
+    // In the same transaction as the grant: a crash cannot leave the connector active and its attempt pending.
+    await finishAttempt(trx, attempt.id, { status: 'ACTIVE' }, now);
     return null;
   });
   if (conflict) return failed(`${attempt.type} was connected by ${conflict} in the meantime.`, 409);

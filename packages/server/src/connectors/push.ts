@@ -19,6 +19,7 @@ import { type AuthorizationOutcome, authorizeWithin, providerProblem } from './a
 import type { ConnectorContext } from './context.js';
 import { grantCovers, listedStatus } from './lifecycle.js';
 import { revokeGrant } from './remove.js';
+import { appChangedTopic } from './status.js';
 import { bumpRevision, type Connector, deleteConnector, listConnectors, readRevision } from './store.js';
 
 /** How `external-auth/list` shows a connector; a plan compares the local files with exactly this. */
@@ -105,6 +106,7 @@ export async function applyConnectorPush(
     );
     return { revision, actions, steps };
   });
+  if (revision !== request.expected_revision) await context.events.publish(appChangedTopic(appId));
 
   const revocationProblems: AppliedPush['revocationProblems'] = [];
   const results = await Promise.all(

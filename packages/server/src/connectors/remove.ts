@@ -2,6 +2,7 @@ import { recordAuditEvent } from '../audit/events.js';
 import { revokeToken } from '../broker/revocation.js';
 import { notFound } from '../http/errors.js';
 import type { ConnectorContext } from './context.js';
+import { appChangedTopic } from './status.js';
 import {
   bumpRevision,
   type Connector,
@@ -49,6 +50,7 @@ export async function removeConnector(
       context.now(),
     );
   });
+  await context.events.publish(appChangedTopic(appId));
   return removal;
 }
 

@@ -1,5 +1,6 @@
 import type { ConnectionStatusResponse } from '@base44-connectors/contract';
 import { notFound } from '../http/errors.js';
+import { ANY_TOPIC } from '../storage/events.js';
 import { findAttempt } from './attempts.js';
 import type { ConnectorContext } from './context.js';
 import { ATTEMPT_EXPIRED_REASON, attemptStatus } from './lifecycle.js';
@@ -7,36 +8,66 @@ import { ATTEMPT_EXPIRED_REASON, attemptStatus } from './lifecycle.js';
 export const MAX_WAIT_SECONDS = 30;
 
 /**
+ * Published after every change to an app's connectors: a waiter re-reads its attempt, which a
+ * newer authorization may have replaced or a removal deleted.
+ */
+export function appChangedTopic(appId: string): string {
+  return `app/${appId}`;
+}
+
+/**
  * `GET external-auth/status`: where an authorization attempt stands. With `wait`, answers the
  * moment it leaves PENDING (the callback publishes on the event channel), or when `wait` runs out.
+ * A wake that finds it still PENDING (another attempt's event, a reconnected channel) waits on.
  */
 export async function connectionStatus(
   context: ConnectorContext,
   request: { appId: string; type: string | undefined; connectionId: string; waitSeconds: number },
 ): Promise<ConnectionStatusResponse> {
-  let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
+  const wakes = new Wakes();
   // Listen before reading, so a completion between the read and the wait is not missed.
+  const appChanged = appChangedTopic(request.appId);
   const unsubscribe = context.events.subscribe((topic) => {
-    if (topic === request.connectionId) wake();
+    if (topic === request.connectionId || topic === appChanged || topic === ANY_TOPIC) wakes.wake();
   });
   try {
-    const { expiresAt, ...first } = await read(context, request);
-    const waitMs = Math.min(request.waitSeconds, MAX_WAIT_SECONDS) * 1000;
-    if (first.status !== 'PENDING' || waitMs <= 0) return first;
-    const untilExpiry = Math.max(0, expiresAt - context.now());
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      woken,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(waitMs, untilExpiry + 50)))),
-    ]);
-    clearTimeout(timer);
-    const { expiresAt: _, ...latest } = await read(context, request);
-    return latest;
+    let { expiresAt, ...current } = await read(context, request);
+    let leftMs = Math.min(request.waitSeconds, MAX_WAIT_SECONDS) * 1000;
+    while (current.status === 'PENDING' && leftMs > 0) {
+      const untilExpiry = Math.max(0, expiresAt - context.now());
+      const started = performance.now();
+      await wakes.next(Math.min(leftMs, untilExpiry + 50));
+      leftMs -= performance.now() - started;
+      ({ expiresAt, ...current } = await read(context, request));
+    }
+    return current;
   } finally {
     unsubscribe();
+  }
+}
+
+/** Wakes of one waiter: `next` resolves at the next wake (or one that came meanwhile), or after `ms`. */
+class Wakes {
+  private resolve: (() => void) | undefined;
+  private missed = false;
+
+  wake(): void {
+    if (this.resolve) this.resolve();
+    else this.missed = true;
+  }
+
+  async next(ms: number): Promise<void> {
+    if (this.missed) {
+      this.missed = false;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.resolve = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    this.resolve = undefined;
   }
 }
 

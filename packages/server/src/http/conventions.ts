@@ -45,6 +45,18 @@ export function installHttpConventions(app: FastifyInstance): void {
     reply.header('x-request-id', request.id);
   });
 
+  // No field takes a NUL character, and PostgreSQL cannot even compare text holding one: such
+  // input is refused here, for every route, before it reaches a query.
+  app.addHook('preValidation', async (request) => {
+    if (request.is404) return;
+    const where = nulCharacterIn(request);
+    if (!where) return;
+    const message = `The ${where} has a NUL character (\\u0000): no field accepts one`;
+    throw isOAuthEndpoint(request)
+      ? new OAuthProtocolError(400, 'invalid_request', message)
+      : new HttpError(400, message, ApiErrorCode.badRequest);
+  });
+
   app.setNotFoundHandler((request, reply) => {
     reply
       .status(404)
@@ -79,6 +91,64 @@ export function installHttpConventions(app: FastifyInstance): void {
     }
     return reply.status(status).send({ message, code });
   });
+}
+
+/** The longest path segment the router takes (Fastify's `maxParamLength`, at its default). */
+export const MAX_PATH_SEGMENT_LENGTH = 100;
+
+/**
+ * Fastify's `frameworkErrors`: the router refuses some URLs before any route or hook runs (a
+ * malformed percent-escape, an overlong path segment); they are answered like every other error,
+ * with the request id, and without echoing the URL back.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return reply.status(414).send({
+      message: `A segment of the path is longer than ${MAX_PATH_SEGMENT_LENGTH} characters: no id or type is that long`,
+      code: ApiErrorCode.badRequest,
+    });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return reply.status(400).send({
+      message: 'The path has a malformed percent-escape: encode "%" as %25 and text as UTF-8',
+      code: ApiErrorCode.badRequest,
+    });
+  }
+  request.log.error({ err: error }, 'request failed before routing');
+  return reply.status(500).send({ message: 'Internal server error', code: ApiErrorCode.internal });
+}
+
+/** Where the parsed path, query or body holds a NUL character: `request body field "connectors.0.type"`. */
+export function nulCharacterIn(request: FastifyRequest): string | undefined {
+  const parts: [string, string, unknown][] = [
+    ['path', 'path parameter', request.params],
+    ['query', 'query parameter', request.query],
+    ['request body', 'request body field', request.body],
+  ];
+  for (const [whole, field, value] of parts) {
+    const path = nulPathIn(value);
+    if (path !== undefined) return path ? `${field} ${JSON.stringify(path)}` : whole;
+  }
+  return undefined;
+}
+
+/** The dotted path of the first string (or key) holding a NUL, walked without recursion (bodies may nest deep). */
+function nulPathIn(root: unknown): string | undefined {
+  const pending: [unknown, string][] = [[root, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (key.includes('\u0000')) return childPath;
+        pending.push([child, childPath]);
+      }
+    }
+  }
+  return undefined;
 }
 
 function sendOAuthError(reply: FastifyReply, error: OAuthProtocolError) {

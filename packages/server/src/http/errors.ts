@@ -33,6 +33,13 @@ export const forbidden = (message: string) => new HttpError(403, message, ApiErr
 
 export const notFound = (message: string) => new HttpError(404, message, ApiErrorCode.notFound);
 
+/**
+ * Something this server needs cannot be reached right now (the database restarting, a provider
+ * down): 503 with Retry-After, so a client knows to try again rather than to give up.
+ */
+export const serviceUnavailable = (message: string, code: string, retryAfterSeconds = 5) =>
+  new HttpError(503, message, code, undefined, { 'retry-after': String(retryAfterSeconds) });
+
 /** Parses input with a schema, or throws a 422 naming each field that is wrong. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {
   const result = schema.safeParse(input ?? {});

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { findUserByEmail, type User } from '../accounts/users.js';
+import { Lockouts } from '../auth/lockouts.js';
 import type { ConnectorContext } from '../connectors/context.js';
 import type { ServerContext } from '../context.js';
-import { verifyPassword } from '../crypto/passwords.js';
 import { DASHBOARD_PATH, isAppId, landingPath, signInPath } from '../web/dashboard-paths.js';
+import { lockedMessage, signInWithPassword } from '../web/password-sign-in.js';
 import { dashboardAppPages } from './dashboard-app.js';
 import { DashboardKit, SignInRequired } from './dashboard-kit.js';
 import { memberApps } from './dashboard-views.js';
@@ -16,7 +16,8 @@ const SignInForm = z.object({
 });
 const SignInQuery = z.object({ app: z.string().max(64).optional() });
 
-// Guessing passwords is slowed per client address, as on the device verification page.
+// Guessing passwords is slowed per client address and locked out per account, as on the device
+// verification page; both forms count against the same account.
 const SIGN_IN_LIMIT = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 
 /**
@@ -28,6 +29,7 @@ export function dashboardPages(connectors: ConnectorContext): FastifyPluginAsync
   return async (app, context) => {
     const { db, now } = context;
     const kit = new DashboardKit(context);
+    const lockouts = new Lockouts(db, now);
 
     app.setErrorHandler(async (error: Error, request, reply) => {
       if (error instanceof SignInRequired) return reply.redirect(signInPath(error.appId), 303);
@@ -63,19 +65,23 @@ export function dashboardPages(connectors: ConnectorContext): FastifyPluginAsync
       { config: SIGN_IN_LIMIT, preHandler: app.csrfProtection },
       async (request, reply) => {
         const parsed = SignInForm.safeParse(request.body ?? {});
-        const form = parsed.success ? parsed.data : { email: '', password: '', app: '' };
-        const account = await checkPassword(form.email, form.password);
-        if (!account) {
-          const retry = { appId: isAppId(form.app) ? form.app : '', email: form.email };
-          return kit.page(
-            reply,
-            'signIn',
-            { user: undefined, ...retry, error: 'Wrong email or password.' },
-            401,
-          );
+        if (!parsed.success) {
+          const message = parsed.error.issues
+            .map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`)
+            .join('; ');
+          return kit.problem(reply, { user: undefined, title: 'That form is not valid', message }, 400);
         }
-        await kit.sessions.start(request, reply, account);
-        request.log.info({ userId: account.id }, 'dashboard sign-in');
+        const form = parsed.data;
+        const signIn = await signInWithPassword(db, lockouts, form);
+        if (!signIn.ok) {
+          const retry = { appId: isAppId(form.app) ? form.app : '', email: form.email };
+          const locked = signIn.reason === 'locked';
+          if (locked) reply.header('retry-after', String(signIn.retryAfterSeconds));
+          const error = locked ? lockedMessage(signIn.retryAfterSeconds) : 'Wrong email or password.';
+          return kit.page(reply, 'signIn', { user: undefined, ...retry, error }, locked ? 429 : 401);
+        }
+        await kit.sessions.start(request, reply, signIn.user);
+        request.log.info({ userId: signIn.user.id }, 'dashboard sign-in');
         return reply.redirect(landingPath(form.app), 303);
       },
     );
@@ -86,12 +92,6 @@ export function dashboardPages(connectors: ConnectorContext): FastifyPluginAsync
     });
 
     await app.register(dashboardAppPages(kit, connectors));
-
-    async function checkPassword(email: string, password: string): Promise<User | undefined> {
-      const account = email ? await findUserByEmail(db, email) : undefined;
-      const valid = account ? await verifyPassword(password, account.passwordHash) : false;
-      return account && valid ? { id: account.id, email: account.email, name: account.name } : undefined;
-    }
   };
 }
 

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
-import { type EventChannel, inProcessEvents, postgresEvents } from './events.js';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { type EventChannel, inProcessEvents } from './events.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { type ChangeMark, sqliteConnection } from './sqlite-statements.js';
@@ -30,12 +29,11 @@ export interface StorageLocation {
   dataDir: string;
 }
 
-const INT8_OID = 20;
-
 /** Opens the database the location names and brings its tables up to date. */
 export async function openStorage(location: StorageLocation): Promise<Storage> {
+  // pg is loaded only for PostgreSQL: a SQLite server never holds it in memory.
   const { storage, schema } = location.databaseUrl
-    ? await openPostgres(location.databaseUrl)
+    ? await (await import('./postgres.js')).openPostgres(location.databaseUrl)
     : { storage: openSqlite(location.dataDir), schema: undefined };
   try {
     await migrateToLatest(storage.db, schema);
@@ -66,42 +64,6 @@ function openSqlite(dataDir: string): Storage {
       await db.destroy();
     },
   };
-}
-
-async function openPostgres(databaseUrl: string): Promise<{ storage: Storage; schema: string | undefined }> {
-  const url = new URL(databaseUrl);
-  const schema = url.searchParams.get('schema');
-  url.searchParams.delete('schema');
-  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(`The database URL's schema must be a plain lower-case identifier (got "${schema}")`);
-  }
-  const connection: pg.ClientConfig = {
-    connectionString: url.toString(),
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  };
-  const pool = new pg.Pool({
-    ...connection,
-    max: 10,
-    // bigint columns hold millisecond timestamps, well within Number's exact range.
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
-  });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  const events = postgresEvents(db as Kysely<unknown>, connection);
-  const storage: Storage = {
-    db,
-    kind: 'postgres',
-    events,
-    changeMark: undefined,
-    async close() {
-      await events.close();
-      await db.destroy();
-    },
-  };
-  return { storage, schema: schema ?? undefined };
 }
 
 /** `schema` must be named when there is one: unnamed, Kysely finds its lock table in any schema. */

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter } from 'kysely';
+import { lockoutsMigration } from './migration-0005-lockouts.js';
 
 // Migrations are append-only: a released migration never changes, a new one follows it.
 // Column types are the common ground of SQLite and PostgreSQL: text, integer, bigint.
@@ -165,6 +166,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('sandbox_records_uid').on('sandbox_records').column('uid_hash').execute();
     },
   },
+  '0005_lockouts': lockoutsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,7 +4,7 @@ import { findUserById, type User } from '../accounts/users.js';
 import { hashSecret, newSecret } from '../crypto/random.js';
 import type { Database } from '../storage/schema.js';
 
-const COOKIE = 'b44_session';
+export const SESSION_COOKIE = 'b44_session';
 const LIFETIME_MS = 12 * 60 * 60 * 1000;
 
 /** Browser sign-in sessions: the cookie holds a random secret, the database only its hash. */
@@ -16,7 +16,7 @@ export class WebSessions {
   ) {}
 
   async current(request: FastifyRequest): Promise<User | undefined> {
-    const secret = request.cookies[COOKIE];
+    const secret = request.cookies[SESSION_COOKIE];
     if (!secret) return undefined;
     const session = await this.db
       .selectFrom('web_sessions')
@@ -30,6 +30,12 @@ export class WebSessions {
   /** Always a fresh session id at sign-in, so an id planted before sign-in is worth nothing. */
   async start(request: FastifyRequest, reply: FastifyReply, user: User): Promise<void> {
     await this.end(request, reply);
+    const secret = await this.issue(user);
+    reply.setCookie(SESSION_COOKIE, secret, { ...this.cookieOptions(), maxAge: LIFETIME_MS / 1000 });
+  }
+
+  /** A new session of `user`; returns the secret its cookie carries. */
+  async issue(user: User): Promise<string> {
     const secret = newSecret();
     const now = this.now();
     await this.db
@@ -41,18 +47,17 @@ export class WebSessions {
         expires_at: now + LIFETIME_MS,
       })
       .execute();
-    reply.setCookie(COOKIE, secret, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.secureCookies,
-      path: '/',
-      maxAge: LIFETIME_MS / 1000,
-    });
+    return secret;
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const secret = request.cookies[COOKIE];
+    const secret = request.cookies[SESSION_COOKIE];
     if (secret) await this.db.deleteFrom('web_sessions').where('id_hash', '=', hashSecret(secret)).execute();
-    reply.clearCookie(COOKIE, { path: '/' });
+    reply.clearCookie(SESSION_COOKIE, this.cookieOptions());
+  }
+
+  /** The same flags on every cookie of the session, the one that clears it included. */
+  private cookieOptions() {
+    return { httpOnly: true, sameSite: 'lax', secure: this.secureCookies, path: '/' } as const;
   }
 }

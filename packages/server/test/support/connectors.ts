@@ -1,4 +1,11 @@
-import type { ListIntegrationsResponse, UpsertIntegrationResponse } from '@base44-connectors/contract';
+import type {
+  ApplyResponse,
+  DesiredConnector,
+  ListIntegrationsResponse,
+  PlanResponse,
+  UpsertIntegrationResponse,
+} from '@base44-connectors/contract';
+import { registerSecret } from './secret-scan.js';
 import type { TestServer } from './server.js';
 
 /** A member's view of the connector API of one app, over real HTTP. */
@@ -43,10 +50,54 @@ export class ConnectorApi {
     };
   }
 
+  /**
+   * Waits for an authorization as the CLI does: long-polls its status until it leaves PENDING,
+   * retrying through connection failures (a server restarting); answers the status it settled in.
+   */
+  async waitUntilSettled(type: string, connectionId: string, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const answer = await this.status(type, connectionId, 5).catch(() => undefined);
+      if (answer && answer.status !== 'PENDING') return answer.status;
+      if (!answer) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return 'PENDING';
+  }
+
   async list(): Promise<ListIntegrationsResponse> {
-    return (await (
-      await fetch(this.url('list'), { headers: this.headers })
-    ).json()) as ListIntegrationsResponse;
+    return (await (await this.listRaw()).json()) as ListIntegrationsResponse;
+  }
+
+  listRaw(): Promise<Response> {
+    return fetch(this.url('list'), { headers: this.headers });
+  }
+
+  /** `external-auth/plan`: what pushing these connectors would do. */
+  plan(connectors: DesiredConnector[]): Promise<Response> {
+    return this.post('plan', { connectors, prune: true });
+  }
+
+  /** `external-auth/apply` from the revision a plan was made at. */
+  apply(connectors: DesiredConnector[], expectedRevision: number): Promise<Response> {
+    return this.post('apply', { connectors, prune: true, expected_revision: expectedRevision });
+  }
+
+  /** A push as the CLI makes it: plan, then apply from the planned revision; any answer but 200 throws. */
+  async push(connectors: DesiredConnector[]): Promise<ApplyResponse> {
+    const planned = await this.plan(connectors);
+    if (!planned.ok) throw new Error(`plan: ${planned.status} ${await planned.text()}`);
+    const { revision } = (await planned.json()) as PlanResponse;
+    const applied = await this.apply(connectors, revision);
+    if (!applied.ok) throw new Error(`apply: ${applied.status} ${await applied.text()}`);
+    return (await applied.json()) as ApplyResponse;
+  }
+
+  private post(path: string, body: object): Promise<Response> {
+    return fetch(this.url(path), {
+      method: 'POST',
+      headers: { ...this.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   async remove(type: string): Promise<Response> {
@@ -60,9 +111,14 @@ export class ConnectorApi {
     serviceKey: string,
     type: string,
   ): Promise<Response> {
-    return fetch(`${server.url}/api/apps/${appId}/external-auth/tokens/${type}`, {
+    const response = await fetch(`${server.url}/api/apps/${appId}/external-auth/tokens/${type}`, {
       headers: { authorization: `Bearer ${serviceKey}`, 'x-app-id': appId },
     });
+    if (response.ok) {
+      const body = (await response.clone().json()) as { access_token?: string };
+      registerSecret(`an access token of ${type}`, body.access_token);
+    }
+    return response;
   }
 }
 

@@ -1,7 +1,21 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ProviderEntryInput } from '@base44-connectors/contract';
 import { createSandboxProvider } from '@base44-connectors/sandbox';
+import { registerSecret } from './secret-scan.js';
 import { freePort } from './server.js';
+
+/** How the token or revocation endpoint misbehaves. */
+export type EndpointFault =
+  /** 500 with a plain-text body. */
+  | 'status_500'
+  /** No answer at all (until the provider closes). */
+  | 'silent'
+  /** 200 with a body that is not JSON. */
+  | 'not_json'
+  /** 200 with a JSON object that holds no access token. */
+  | 'no_access_token'
+  /** 400 `invalid_grant`, as a refused code or refresh token. */
+  | 'invalid_grant';
 
 /**
  * A provider that is not the built-in sandbox: an oidc-provider instance on a port of its own,
@@ -18,6 +32,10 @@ export interface ExternalProvider {
   tokenRequests(): number;
   /** Makes the token endpoint answer 500 until switched back. */
   failTokenEndpoint(failing: boolean): void;
+  /** Makes the token endpoint misbehave this way until called with undefined. */
+  breakTokenEndpoint(fault: EndpointFault | undefined): void;
+  /** Makes the revocation endpoint misbehave this way until called with undefined. */
+  breakRevocationEndpoint(fault: EndpointFault | undefined): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +50,7 @@ export async function startExternalProvider(options: {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}/${type}`;
   const credentials = { clientId: `${type}-client`, clientSecret: `${type}-secret-${port}` };
+  registerSecret(`the client secret of ${type}`, credentials.clientSecret);
   const provider = await createSandboxProvider({
     issuer,
     clients: [
@@ -44,14 +63,17 @@ export async function startExternalProvider(options: {
   });
 
   let tokenRequests = 0;
-  let failing = false;
+  let tokenFault: EndpointFault | undefined;
+  let revocationFault: EndpointFault | undefined;
+  const isPost = (request: IncomingMessage, endpoint: string) =>
+    request.method === 'POST' && request.url?.startsWith(new URL(endpoint).pathname);
   const http: Server = createServer((request, response) => {
-    if (request.method === 'POST' && request.url?.startsWith(new URL(provider.endpoints.token).pathname)) {
+    if (isPost(request, provider.endpoints.token)) {
       tokenRequests++;
-      if (failing) {
-        response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
-        return;
-      }
+      if (tokenFault) return misbehave(tokenFault, response);
+    }
+    if (isPost(request, provider.endpoints.revocation) && revocationFault) {
+      return misbehave(revocationFault, response);
     }
     provider.handle(request, response);
   });
@@ -90,9 +112,40 @@ export async function startExternalProvider(options: {
     credentialsAsForm: { client_id: credentials.clientId, client_secret: credentials.clientSecret },
     endpoints: provider.endpoints,
     tokenRequests: () => tokenRequests,
-    failTokenEndpoint: (next) => {
-      failing = next;
+    failTokenEndpoint: (failing) => {
+      tokenFault = failing ? 'status_500' : undefined;
     },
-    close: () => new Promise((resolve) => http.close(() => resolve())),
+    breakTokenEndpoint: (fault) => {
+      tokenFault = fault;
+    },
+    breakRevocationEndpoint: (fault) => {
+      revocationFault = fault;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        http.closeAllConnections(); // ends the requests a silent endpoint still holds
+        http.close(() => resolve());
+      }),
   };
+}
+
+function misbehave(fault: EndpointFault, response: ServerResponse): void {
+  const json = { 'content-type': 'application/json' };
+  switch (fault) {
+    case 'status_500':
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+      return;
+    case 'silent':
+      return;
+    case 'not_json':
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Maintenance</body></html>');
+      return;
+    case 'no_access_token':
+      response.writeHead(200, json).end(JSON.stringify({ token_type: 'Bearer', expires_in: 3600 }));
+      return;
+    case 'invalid_grant':
+      response
+        .writeHead(400, json)
+        .end(JSON.stringify({ error: 'invalid_grant', error_description: 'grant request is invalid' }));
+  }
 }

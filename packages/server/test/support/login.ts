@@ -3,9 +3,10 @@ import {
   type DeviceCodeResponse,
   type TokenResponse,
 } from '@base44-connectors/contract';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { PASSWORD } from './accounts.js';
 import { FormClient } from './browserless.js';
+import { registerSecret } from './secret-scan.js';
 
 export async function requestDeviceCode(app: FastifyInstance): Promise<DeviceCodeResponse> {
   const response = await app.inject({
@@ -14,33 +15,49 @@ export async function requestDeviceCode(app: FastifyInstance): Promise<DeviceCod
     payload: { client_id: 'base44_cli', scope: 'apps:read apps:write sandbox:write' },
   });
   if (response.statusCode !== 200) throw new Error(`device code: ${response.statusCode} ${response.body}`);
-  return response.json();
+  const code: DeviceCodeResponse = response.json();
+  registerSecret('a device code', code.device_code);
+  return code;
 }
 
-export function pollToken(app: FastifyInstance, deviceCode: string) {
-  return app.inject({
-    method: 'POST',
-    url: '/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      grant_type: DEVICE_CODE_GRANT_TYPE,
-      device_code: deviceCode,
-      client_id: 'base44_cli',
-    }).toString(),
-  });
+/** The tokens of a token endpoint answer, registered with the secrets scan. */
+function registerTokens(response: LightMyRequestResponse): LightMyRequestResponse {
+  if (response.statusCode === 200) {
+    const tokens: TokenResponse = response.json();
+    registerSecret('a CLI access token', tokens.access_token);
+    registerSecret('a CLI refresh token', tokens.refresh_token);
+  }
+  return response;
 }
 
-export function refresh(app: FastifyInstance, refreshToken: string) {
-  return app.inject({
-    method: 'POST',
-    url: '/oauth/token',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: 'base44_cli',
-    }).toString(),
-  });
+export async function pollToken(app: FastifyInstance, deviceCode: string) {
+  return registerTokens(
+    await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        grant_type: DEVICE_CODE_GRANT_TYPE,
+        device_code: deviceCode,
+        client_id: 'base44_cli',
+      }).toString(),
+    }),
+  );
+}
+
+export async function refresh(app: FastifyInstance, refreshToken: string) {
+  return registerTokens(
+    await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: 'base44_cli',
+      }).toString(),
+    }),
+  );
 }
 
 /** Signs in on the verification page and approves or denies the user code, as a person would. */

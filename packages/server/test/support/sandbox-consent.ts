@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { saveScreenshot } from './chromium.js';
+import { registerSecret } from './secret-scan.js';
 
 export interface ConsentOptions {
   /** The account the person "connects" on the sandbox's sign-in page. */
@@ -37,11 +38,13 @@ export async function consentInSandbox(
     if (options.screenshot) await saveScreenshot(page, `${options.screenshot}-consent`);
     if (options.interceptCallback) {
       const callbackUrl = await submitWithoutReachingCallback(page, options.decision);
+      registerCallbackSecrets(callbackUrl);
       return { text: '', status: null, callbackUrl, scopesShown };
     }
     const callback = page.waitForResponse((response) => response.url().includes('/oauth/callback?'));
     await page.getByRole('button', { name: options.decision === 'allow' ? 'Allow' : 'Deny' }).click();
     const response = await callback;
+    registerCallbackSecrets(response.url());
     await page.waitForLoadState();
     if (options.screenshot) await saveScreenshot(page, `${options.screenshot}-callback`);
     return {
@@ -77,6 +80,13 @@ async function submitWithoutReachingCallback(page: Page, decision: 'allow' | 'de
     response = await page.context().request.get(url, { maxRedirects: 0 });
   }
   throw new Error('the provider never sent the browser to the callback');
+}
+
+/** The authorization code and the state a callback URL carries. */
+export function registerCallbackSecrets(callbackUrl: string): void {
+  const query = new URL(callbackUrl).searchParams;
+  registerSecret('an authorization code', query.get('code'));
+  registerSecret('an OAuth state', query.get('state'));
 }
 
 async function scopesOnConsentPage(page: Page): Promise<string[]> {

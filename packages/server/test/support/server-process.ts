@@ -1,5 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { StorageLocation } from '../../src/storage/database.js';
+import {
+  type Finding,
+  registerDataDirSecrets,
+  registerSecret,
+  SecretsInClear,
+  scanDatabase,
+  scanTexts,
+} from './secret-scan.js';
 
 /** The built bin (`npm test` builds before it tests). */
 export const SERVER_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
@@ -22,6 +31,7 @@ export function runServerCommand(
       { env: { ...process.env, ...options.env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        if (code === 0) registerPrintedSecret(args, stdout, options.stdin);
         resolve({ code, stdout, stderr });
       },
     );
@@ -29,10 +39,21 @@ export function runServerCommand(
   });
 }
 
+/** `keys create` prints the new key, and `users add` the password it made (or was piped). */
+function registerPrintedSecret(args: string[], stdout: string, stdin: string | undefined): void {
+  const command = `${args[0]} ${args[1]}`;
+  if (command === 'keys create') registerSecret('a key made by `keys create`', stdout.trim());
+  if (command === 'users add') {
+    const piped = args.includes('--password-stdin');
+    registerSecret('a password of `users add`', piped ? stdin?.replace(/\r?\n$/, '') : stdout.trim());
+  }
+}
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output(): string;
+  /** Stops it, then fails if its output or its database hold a registered secret (secret-scan.ts). */
   stop(): Promise<void>;
 }
 
@@ -43,12 +64,15 @@ export function startServerProcess(args: string[], env: Record<string, string> =
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let scanned: Promise<Finding[]> | undefined;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await closed;
+    scanned ??= scanProcess(output, storageLocationOf(args));
+    const findings = await scanned;
+    if (findings.length > 0) throw new SecretsInClear(`base44-server start ${args.join(' ')}`, findings);
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -69,4 +93,24 @@ export function startServerProcess(args: string[], env: Record<string, string> =
       reject(new Error(`the server exited with ${code} before listening:\n${output}`));
     });
   });
+}
+
+/** Where `start ARGS` keeps its data, when the flags say so. */
+function storageLocationOf(args: string[]): StorageLocation | undefined {
+  const flag = (name: string) => {
+    const index = args.indexOf(name);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  const dataDir = flag('--data-dir');
+  return dataDir ? { dataDir, databaseUrl: flag('--database-url') } : undefined;
+}
+
+async function scanProcess(output: string, location: StorageLocation | undefined): Promise<Finding[]> {
+  if (location) registerDataDirSecrets(location.dataDir);
+  const lines = output.split('\n');
+  const findings = scanTexts(lines, (index) => `output line ${index + 1}`);
+  if (!location) return findings;
+  // A database the test has already removed, or a PostgreSQL it stopped, has nothing left to read.
+  const stored = await scanDatabase(location).catch(() => []);
+  return [...findings, ...stored];
 }

@@ -5,6 +5,14 @@ import { loadConfig, type ProviderSettings, type ServerConfig } from '../../src/
 import { buildServer } from '../../src/server.js';
 import { openStorage, type Storage } from '../../src/storage/database.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+import { recordingOf, type ServerRecording } from './fastify-recorder.js';
+import {
+  type Finding,
+  registerDataDirSecrets,
+  SecretsInClear,
+  scanDatabase,
+  scanTexts,
+} from './secret-scan.js';
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -23,6 +31,11 @@ export interface TestServer {
   config: ServerConfig;
   clock: TestClock;
   database: TestDatabase;
+  /** Every route it registered, every log line it wrote (level debug), every error body it sent. */
+  recording: ServerRecording & { logLines: string[] };
+  /** Registered secrets (see secret-scan.ts) in its log, its error bodies or its database. */
+  secretsInClear(): Promise<Finding[]>;
+  /** Stops it, then fails if `secretsInClear()` finds anything. */
   close(): Promise<void>;
 }
 
@@ -36,6 +49,8 @@ export interface TestServerOptions {
   /** Share a database (and its data directory, with the keys) with another instance; not disposed on close. */
   database?: TestDatabase;
   clock?: TestClock;
+  /** The address it hands out (default `http://127.0.0.1:PORT`); https turns on Secure cookies. */
+  publicUrl?: string;
 }
 
 /** The whole server in process, on its own database, driven through `app.inject` or over HTTP. */
@@ -45,20 +60,37 @@ export async function createTestServer(
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(kind));
   const port = options.port ?? (options.listen ? await freePort() : 4044);
-  const config = loadConfig({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, port }, {});
+  const config = loadConfig(
+    { dataDir: database.dataDir, databaseUrl: database.databaseUrl, port, publicUrl: options.publicUrl },
+    {},
+  );
+  config.logLevel = 'debug';
   config.login.pollIntervalSeconds = options.pollIntervalSeconds ?? 5;
   config.sandbox = options.sandbox ?? false;
   config.providers = { credentials: {}, extraCatalog: [], ...options.providers };
   const storage = await openStorage(config);
   const clock = options.clock ?? new TestClock();
+  const logLines: string[] = [];
   const app = await buildServer({
     config,
     storage,
     secrets: await loadOrCreateServerSecrets(config.dataDir),
     now: clock.now,
-    log: false,
+    // Logged at debug into memory, for the secrets scan; nothing on stdout.
+    log: { write: (line) => logLines.push(line) },
   });
+  const recording = { ...recordingOf(app), logLines };
+  registerDataDirSecrets(config.dataDir);
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
+  const secretsInClear = async (): Promise<Finding[]> => [
+    ...scanTexts(logLines, (index) => `log line ${index + 1}`),
+    ...scanTexts(
+      recording.errorBodies.map((error) => error.body),
+      (index) =>
+        `the ${recording.errorBodies[index]!.status} body of ${recording.errorBodies[index]!.request}`,
+    ),
+    ...(await scanDatabase(database)),
+  ];
   return {
     app,
     url: config.publicUrl,
@@ -66,10 +98,14 @@ export async function createTestServer(
     config,
     clock,
     database,
+    recording,
+    secretsInClear,
     async close() {
       await app.close();
+      const findings = await secretsInClear();
       await storage.close();
       if (!options.database) await database.dispose();
+      if (findings.length > 0) throw new SecretsInClear(`The test server at ${config.publicUrl}`, findings);
     },
   };
 }

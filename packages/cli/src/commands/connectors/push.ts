@@ -3,6 +3,7 @@ import { planChangesSomething } from '@base44-connectors/contract';
 import { openInBrowser } from '../../core/browser.js';
 import { isInteractive } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
+import { sayOnInterrupt } from '../../core/interrupt.js';
 import { display, resolveTarget } from '../../core/project.js';
 import { ConnectorsApi } from '../../core/resources/connectors/api.js';
 import { checkTypesOffered, readConnectorFiles } from '../../core/resources/connectors/files.js';
@@ -32,6 +33,49 @@ type Pending = Extract<AppliedOutcome, { outcome: 'needs_authorization' }>;
 type Unfinished = { type: string; reason: string };
 
 export async function push(context: CommandContext, flags: PushFlags): Promise<ExitCode> {
+  const progress = new Progress();
+  const stopListening = sayOnInterrupt(
+    () => progress.lastWord(),
+    (text) => {
+      context.output.line();
+      context.output.line(text);
+    },
+  );
+  try {
+    return await pushWith(context, flags, progress);
+  } finally {
+    stopListening();
+  }
+}
+
+/** Where a push stands, for the last word when Ctrl-C interrupts it: what the server holds now. */
+class Progress {
+  private applying = false;
+  private unsettled: Set<string> | undefined;
+
+  startApplying(): void {
+    this.applying = true;
+  }
+
+  waitingFor(types: string[]): void {
+    this.unsettled = new Set(types);
+  }
+
+  settled(type: string): void {
+    this.unsettled?.delete(type);
+  }
+
+  lastWord(): string | undefined {
+    if (this.unsettled) {
+      return this.unsettled.size > 0
+        ? pushText.interruptedWhileWaiting([...this.unsettled].sort())
+        : undefined;
+    }
+    return this.applying ? pushText.interruptedWhileApplying : pushText.interruptedBeforeApplying;
+  }
+}
+
+async function pushWith(context: CommandContext, flags: PushFlags, progress: Progress): Promise<ExitCode> {
   const { environment, output } = context;
   const json = flags.json === true;
   const target = await resolveTarget(environment, flags);
@@ -59,6 +103,7 @@ export async function push(context: CommandContext, flags: PushFlags): Promise<E
   }
 
   let results: AppliedOutcome[];
+  progress.startApplying();
   try {
     results = await applyPlan(api, desired, plan);
   } catch (error) {
@@ -70,7 +115,8 @@ export async function push(context: CommandContext, flags: PushFlags): Promise<E
   output.line(pushText.pushed(output.paint));
 
   const pending = results.filter((result): result is Pending => result.outcome === 'needs_authorization');
-  const authorizations = await authorize(context, api, pending, flags);
+  progress.waitingFor(pending.map((item) => item.type));
+  const authorizations = await authorize(context, api, pending, flags, (type) => progress.settled(type));
   const summary = summarize(results, authorizations);
   output.line();
   output.line(pushText.summary);
@@ -106,6 +152,7 @@ async function authorize(
   api: ConnectorsApi,
   pending: Pending[],
   flags: PushFlags,
+  onSettled: (type: string) => void,
 ): Promise<Authorization[]> {
   const { output, environment } = context;
   if (pending.length === 0) return [];
@@ -131,7 +178,8 @@ async function authorize(
   for (const item of pending) output.line(pushText.opening(item.type));
   const waiting = awaitAuthorizations(api, pending, {
     timeoutMs: (flags.timeout ?? 300) * 1000,
-    onSettled: (outcome) =>
+    onSettled: (outcome) => {
+      onSettled(outcome.type);
       output.line(
         outcome.status === 'ACTIVE'
           ? pushText.completed(output.paint, outcome.type)
@@ -140,7 +188,8 @@ async function authorize(
               outcome.type,
               outcome.status === 'FAILED' ? `authorization failed: ${outcome.reason}` : outcome.reason,
             ),
-      ),
+      );
+    },
   });
   const opened = await Promise.all(pending.map((item) => openInBrowser(item.redirect_url, environment)));
   pending.forEach((item, index) => {

@@ -26,6 +26,11 @@ export const pushText = {
   notCompleted: (paint: Paint, type: string, reason: string) => `${paint.red('✗')} ${type} ${reason}`,
   skipped: (types: string[]) =>
     `Authorization skipped. Pending: ${types.join(', ')}. Run 'base44 connectors push' again to complete.`,
+  interruptedBeforeApplying: 'Interrupted: nothing was pushed.',
+  interruptedWhileApplying:
+    "Interrupted while the push was being applied. Run 'base44 connectors push' again: it starts from what the server holds.",
+  interruptedWhileWaiting: (types: string[]) =>
+    `Interrupted. Pending: ${types.join(', ')}. Run 'base44 connectors push' again to complete.`,
   nonInteractive:
     "Skipped OAuth in non-interactive mode. Run 'base44 connectors push' locally or open the links above to authorize.",
   summary: 'Summary:',

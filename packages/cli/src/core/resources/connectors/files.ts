@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { closestMatch, IntegrationType } from '@base44-connectors/contract';
+import { ConnectorScope, closestMatch, IntegrationType } from '@base44-connectors/contract';
 import { applyEdits, findNodeAtLocation, modify, type Node } from 'jsonc-parser';
 import { CliError, ExitCode, type FileProblem, InvalidFilesError } from '../../errors.js';
 import { parseJsonc } from '../../jsonc.js';
@@ -16,6 +16,9 @@ export interface ConnectorFile {
 }
 
 const CONNECTOR_FILE = /\.jsonc?$/;
+
+/** A connector file is a few lines; anything this big is not one (and would not fit a request anyway). */
+export const MAX_CONNECTOR_FILE_BYTES = 1024 * 1024;
 
 /**
  * Reads and checks every `*.json(c)` file of the folder. All problems of all files are collected
@@ -41,6 +44,12 @@ export async function readConnectorFiles(
   const files: ConnectorFile[] = [];
   for (const name of names) {
     const path = join(dir, name);
+    const { size } = await unreadable(show(path), () => stat(path));
+    if (size > MAX_CONNECTOR_FILE_BYTES) {
+      const message = `is ${size} bytes: a connector file is at most ${MAX_CONNECTOR_FILE_BYTES} bytes`;
+      problems.push({ file: show(path), line: 1, column: 1, message });
+      continue;
+    }
     const read = readConnectorFile(
       path,
       show(path),
@@ -102,16 +111,19 @@ export function readConnectorFile(
     return { problems: [problem(root, 'must be a JSON object like {"type": "slack", "scopes": []}')] };
 
   const problems: FileProblem[] = [];
+  for (const { key, first, again } of repeatedKeys(root)) {
+    const { line, column } = at(first);
+    problems.push(problem(again, `"${key}" is written twice (first at ${line}:${column}): keep one`));
+  }
+  if (problems.length > 0) return { problems };
+
   const typeNode = findNodeAtLocation(root, ['type']);
   let type: string | undefined;
   if (!typeNode) problems.push(problem(root, 'missing "type" (the connector type, e.g. "slack")'));
   else if (typeNode.type !== 'string') problems.push(problem(typeNode, '"type" must be a string'));
   else if (!IntegrationType.safeParse(typeNode.value).success) {
     problems.push(
-      problem(
-        typeNode,
-        `"type" ${JSON.stringify(typeNode.value)} must be lower-case letters, digits, "_" or "-"`,
-      ),
+      problem(typeNode, `"type" ${quoted(typeNode.value)} must be lower-case letters, digits, "_" or "-"`),
     );
   } else type = typeNode.value;
 
@@ -120,11 +132,49 @@ export function readConnectorFile(
   if (scopesNode && scopesNode.type !== 'array')
     problems.push(problem(scopesNode, '"scopes" must be a list of strings'));
   for (const [index, scope] of (scopesNode?.type === 'array' ? (scopesNode.children ?? []) : []).entries()) {
-    if (scope.type === 'string' && scope.value !== '') scopes.push(scope.value);
-    else problems.push(problem(scope, `"scopes"[${index}] must be a non-empty string`));
+    if (scope.type !== 'string' || scope.value === '')
+      problems.push(problem(scope, `"scopes"[${index}] must be a non-empty string`));
+    else if (!ConnectorScope.safeParse(scope.value).success) {
+      const why = 'must be one scope, without spaces or control characters (one scope per string)';
+      problems.push(problem(scope, `"scopes"[${index}] ${quoted(scope.value)} ${why}`));
+    } else scopes.push(scope.value);
   }
+
+  const schemaNode = findNodeAtLocation(root, ['$schema']);
+  if (schemaNode && schemaNode.type !== 'string')
+    problems.push(problem(schemaNode, '"$schema" must be a string (where editors find the schema)'));
   if (problems.length > 0 || !type) return { problems };
   return { file: { path, shownPath, type, scopes, typeAt: at(typeNode) }, problems };
+}
+
+const READ_KEYS = new Set(['type', 'scopes', '$schema']);
+
+/** Keys this reader uses that the object writes more than once (parsers disagree on which one wins). */
+function repeatedKeys(root: Node): { key: string; first: Node; again: Node }[] {
+  const firstOf = new Map<string, Node>();
+  const repeated: { key: string; first: Node; again: Node }[] = [];
+  for (const property of root.children ?? []) {
+    const keyNode = property.children?.[0];
+    const key = keyNode?.value;
+    if (!keyNode || typeof key !== 'string' || !READ_KEYS.has(key)) continue;
+    const first = firstOf.get(key);
+    if (first) repeated.push({ key, first, again: keyNode });
+    else firstOf.set(key, keyNode);
+  }
+  return repeated;
+}
+
+/**
+ * A value from a file, quoted for an error message: at most 80 characters, and with invisible or
+ * reordering characters (controls, bidirectional marks, line separators) escaped, so the message
+ * shows what is in the file instead of being rearranged by it.
+ */
+function quoted(value: string): string {
+  const short = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return JSON.stringify(short).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (char) => {
+    const code = char.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** Types this server does not offer, each reported where it is written, with the closest valid type. */
