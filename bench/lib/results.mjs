@@ -1,10 +1,11 @@
 // Every benchmark keeps its latest figures under a key of its own in bench/results/latest.json.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeSummary } from './summary.mjs';
 
 export const RESULTS = fileURLToPath(new URL('../results/latest.json', import.meta.url));
 
-/** Replaces this benchmark's key, keeps the others'; written atomically. */
+/** Replaces this benchmark's key, keeps the others'; written atomically. Refreshes bench/README.md's summary. */
 export function writeResult(key, result) {
   let existing = {};
   if (existsSync(RESULTS)) {
@@ -16,6 +17,8 @@ export function writeResult(key, result) {
   }
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
   const temporary = `${RESULTS}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify({ ...existing, [key]: result }, null, 2)}\n`);
+  const results = { ...existing, [key]: result };
+  writeFileSync(temporary, `${JSON.stringify(results, null, 2)}\n`);
   renameSync(temporary, RESULTS);
+  writeSummary(results);
 }
