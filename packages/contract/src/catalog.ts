@@ -1,14 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 // One entry per provider, as data: adding a provider is adding an entry, and each quirk of a
 // provider is a field here rather than code in the broker.
 
 export const IntegrationType = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, "_" or "-" (at most 64)');
+  .check(
+    z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, "_" or "-" (at most 64)'),
+  );
 
 /** A dotted path into a JSON response: `authed_user.access_token`. */
-const ResponsePath = z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/);
+const ResponsePath = z.string().check(z.regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/));
 
 /** How `external-auth/list` reports a connector. */
 export const ConnectorStatus = z.enum(['active', 'disconnected', 'expired']);
@@ -20,76 +22,77 @@ export const ConnectionConfigField = z.object({
   description: z.string(),
   placeholder: z.string(),
   required: z.boolean(),
-  validation_pattern: z.string().optional(),
-  validation_error: z.string().optional(),
+  validation_pattern: z.optional(z.string()),
+  validation_error: z.optional(z.string()),
 });
 export type ConnectionConfigField = z.infer<typeof ConnectionConfigField>;
 
 export const ProviderEntry = z.object({
   type: IntegrationType,
   /** The name the provider gives the client id parameter; TikTok says `client_key`. */
-  clientIdParameter: z.string().default('client_id'),
-  displayName: z.string().min(1),
-  description: z.string().min(1),
+  clientIdParameter: z._default(z.string(), 'client_id'),
+  displayName: z.string().check(z.minLength(1)),
+  description: z.string().check(z.minLength(1)),
   /** The provider's own OAuth documentation that this entry was checked against. */
   docsUrl: z.url(),
   /** The `iss` the provider puts on its authorization responses (RFC 9207); checked when sent. Default: the authorization URL's origin. */
-  issuer: z.string().optional(),
+  issuer: z.optional(z.string()),
   authorization: z.object({
     url: z.url(),
     /** Query parameter that carries the scopes: Slack's user scopes go in `user_scope`. */
-    scopeParameter: z.string().default('scope'),
+    scopeParameter: z._default(z.string(), 'scope'),
     /** Fixed extra parameters, e.g. Google's `access_type=offline` and `prompt=consent`. */
-    extraParameters: z.record(z.string(), z.string()).default({}),
+    extraParameters: z._default(z.record(z.string(), z.string()), {}),
   }),
   token: z.object({
     url: z.url(),
     /** RFC 6749 §2.3.1: HTTP Basic (`client_secret_basic`) or in the body (`client_secret_post`). */
     clientAuthentication: z.enum(['client_secret_basic', 'client_secret_post']),
     /** Notion's token endpoint takes JSON; everyone else a form. */
-    bodyEncoding: z.enum(['form', 'json']).default('form'),
+    bodyEncoding: z._default(z.enum(['form', 'json']), 'form'),
     /** Where each value sits in the token response; absent means the provider does not send it. */
     response: z.object({
       accessToken: ResponsePath,
-      refreshToken: ResponsePath.optional(),
-      expiresIn: ResponsePath.optional(),
+      refreshToken: z.optional(ResponsePath),
+      expiresIn: z.optional(ResponsePath),
       /** Lifetime in seconds for providers whose tokens expire without saying so (Salesforce, Wix). */
-      defaultExpiresIn: z.number().int().positive().optional(),
-      scope: ResponsePath.optional(),
-      email: ResponsePath.optional(),
+      defaultExpiresIn: z.optional(z.number().check(z.int(), z.positive())),
+      scope: z.optional(ResponsePath),
+      email: z.optional(ResponsePath),
       /** Slack answers errors with HTTP 200 and `{"ok": false, "error": …}`. */
-      okFlag: ResponsePath.optional(),
+      okFlag: z.optional(ResponsePath),
       /** Values the token API hands back as `connection_config` (e.g. Salesforce's instance_url). */
-      connectionConfig: z.record(z.string(), ResponsePath).default({}),
+      connectionConfig: z._default(z.record(z.string(), ResponsePath), {}),
     }),
   }),
   /** Where the account email comes from when the token response does not carry it. */
-  userInfo: z
-    .object({
+  userInfo: z.optional(
+    z.object({
       url: z.url(),
       emailPath: ResponsePath,
-      method: z.enum(['GET', 'POST']).default('GET'),
+      method: z._default(z.enum(['GET', 'POST']), 'GET'),
       /** Extra request headers some APIs insist on (Notion-Version, a User-Agent for GitHub). */
-      headers: z.record(z.string(), z.string()).default({}),
-    })
-    .optional(),
-  revocation: z
-    .object({
+      headers: z._default(z.record(z.string(), z.string()), {}),
+    }),
+  ),
+  revocation: z.optional(
+    z.object({
       url: z.url(),
       /** Form parameter holding the token (RFC 7009 says `token`). */
-      tokenParameter: z.string().default('token'),
-      clientAuthentication: z
-        .enum(['client_secret_basic', 'client_secret_post', 'bearer'])
-        .default('client_secret_post'),
-    })
-    .optional(),
+      tokenParameter: z._default(z.string(), 'token'),
+      clientAuthentication: z._default(
+        z.enum(['client_secret_basic', 'client_secret_post', 'bearer']),
+        'client_secret_post',
+      ),
+    }),
+  ),
   scopeSeparator: z.enum([' ', ',']),
   defaultScopes: z.array(z.string()),
   /** Scopes always requested besides the connector's own: for the account email (`openid email`) or a refresh token (`offline_access`). */
-  requiredScopes: z.array(z.string()).default([]),
+  requiredScopes: z._default(z.array(z.string()), []),
   /** Supports PKCE with S256 (RFC 7636). The broker always sends it where supported. */
   pkce: z.boolean(),
-  connectionConfigFields: z.array(ConnectionConfigField).default([]),
+  connectionConfigFields: z._default(z.array(ConnectionConfigField), []),
 });
 export type ProviderEntry = z.infer<typeof ProviderEntry>;
 export type ProviderEntryInput = z.input<typeof ProviderEntry>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { IntegrationType } from './catalog.js';
 
 /**
@@ -8,22 +8,25 @@ import { IntegrationType } from './catalog.js';
  */
 export const ConnectorScope = z
   .string()
-  .min(1)
-  .regex(/^[^\s\p{Cc}\p{Cs}]+$/u, 'must be one scope, without spaces or control characters');
+  .check(
+    z.minLength(1),
+    z.regex(/^[^\s\p{Cc}\p{Cs}]+$/u, 'must be one scope, without spaces or control characters'),
+  );
 
 /** The content of one `base44/connectors/<type>.jsonc` file, as editors see it. */
 export const ConnectorFile = z
   .object({
-    $schema: z.string().optional().describe('Where editors find this schema'),
-    type: IntegrationType.describe(
-      'The connector type, as `base44 connectors list-available` names it, e.g. "slack"',
+    $schema: z.optional(z.string()).check(z.describe('Where editors find this schema')),
+    type: IntegrationType.check(
+      z.describe('The connector type, as `base44 connectors list-available` names it, e.g. "slack"'),
     ),
     scopes: z
-      .array(ConnectorScope)
-      .default([])
-      .describe('The OAuth scopes to request, exactly as the provider writes them'),
+      ._default(z.array(ConnectorScope), [])
+      .check(z.describe('The OAuth scopes to request, exactly as the provider writes them')),
   })
-  .describe('A base44 connector: one OAuth connection of the app, pushed with `base44 connectors push`');
+  .check(
+    z.describe('A base44 connector: one OAuth connection of the app, pushed with `base44 connectors push`'),
+  );
 
 /** Where base44-server serves the schema. */
 export const CONNECTOR_FILE_SCHEMA_PATH = '/schemas/connector-file.json';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConnectionConfigField, ConnectorStatus, IntegrationType } from './catalog.js';
 
 // The connector endpoints of spec/api.md, under /api/apps/{appId}/external-auth/.
@@ -7,25 +7,25 @@ export const ListedIntegration = z.object({
   integration_type: z.string(),
   status: ConnectorStatus,
   scopes: z.array(z.string()),
-  user_email: z.string().optional(),
+  user_email: z.optional(z.string()),
   /** [ext] The connector's own state; `pending` (authorization not yet completed) lists as `disconnected`. */
-  state: z.enum(['pending', 'active', 'expired', 'disconnected']).optional(),
+  state: z.optional(z.enum(['pending', 'active', 'expired', 'disconnected'])),
 });
 export const ListIntegrationsResponse = z.object({ integrations: z.array(ListedIntegration) });
 export type ListIntegrationsResponse = z.infer<typeof ListIntegrationsResponse>;
 
 export const UpsertIntegrationRequest = z.object({
-  scopes: z.array(z.string().min(1).max(256)).max(200).default([]),
+  scopes: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(200)), []),
 });
 
 /** All six keys are always present (spec/api.md). */
 export const UpsertIntegrationResponse = z.object({
-  redirect_url: z.string().nullable(),
-  connection_id: z.string().nullable(),
+  redirect_url: z.nullable(z.string()),
+  connection_id: z.nullable(z.string()),
   already_authorized: z.boolean(),
-  error: z.string().nullable(),
-  error_message: z.string().nullable(),
-  other_user_email: z.string().nullable(),
+  error: z.nullable(z.string()),
+  error_message: z.nullable(z.string()),
+  other_user_email: z.nullable(z.string()),
 });
 export type UpsertIntegrationResponse = z.infer<typeof UpsertIntegrationResponse>;
 
@@ -34,7 +34,7 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 export const ConnectionStatusResponse = z.object({
   status: ConnectionStatus,
   /** [ext] Why a connection failed, for people. */
-  failure_reason: z.string().optional(),
+  failure_reason: z.optional(z.string()),
 });
 export type ConnectionStatusResponse = z.infer<typeof ConnectionStatusResponse>;
 
@@ -44,9 +44,9 @@ export const AvailableIntegration = z.object({
   description: z.string(),
   connection_config_fields: z.array(ConnectionConfigField),
   /** [ext] The scopes `connectors create` writes into a new file. */
-  default_scopes: z.array(z.string()).optional(),
+  default_scopes: z.optional(z.array(z.string())),
   /** [ext] False when this server has no client credentials for the provider. */
-  configured: z.boolean().optional(),
+  configured: z.optional(z.boolean()),
 });
 export const AvailableIntegrationsResponse = z.object({ integrations: z.array(AvailableIntegration) });
 export type AvailableIntegrationsResponse = z.infer<typeof AvailableIntegrationsResponse>;
@@ -59,6 +59,6 @@ export const RemoveIntegrationResponse = z.object({
 export const TokenForIntegrationResponse = z.object({
   access_token: z.string(),
   integration_type: z.string(),
-  connection_config: z.record(z.string(), z.unknown()).nullable(),
+  connection_config: z.nullable(z.record(z.string(), z.unknown())),
 });
 export type TokenForIntegrationResponse = z.infer<typeof TokenForIntegrationResponse>;

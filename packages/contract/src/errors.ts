@@ -1,14 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The error body of every non-OAuth endpoint (spec/api.md, "Conventions"). */
 export const ApiErrorBody = z.object({
   message: z.string(),
-  code: z.string().optional(),
-  extra_data: z
-    .object({
-      errors: z.array(z.object({ name: z.string(), message: z.string() })).optional(),
-    })
-    .optional(),
+  code: z.optional(z.string()),
+  extra_data: z.optional(
+    z.object({
+      errors: z.optional(z.array(z.object({ name: z.string(), message: z.string() }))),
+    }),
+  ),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 

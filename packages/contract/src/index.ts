@@ -1,3 +1,5 @@
+import './locale.js';
+
 export * from './catalog.js';
 export * from './connector-file.js';
 export * from './connectors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The public CLI identifies itself with this client id; it is the only device-flow client. */
 export const CLI_CLIENT_ID = 'base44_cli';
@@ -6,47 +6,47 @@ export const CLI_SCOPE = 'apps:read apps:write sandbox:write';
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export const DeviceCodeRequest = z.object({
-  client_id: z.string().min(1),
-  scope: z.string().optional(),
+  client_id: z.string().check(z.minLength(1)),
+  scope: z.optional(z.string()),
 });
 
 export const DeviceCodeResponse = z.object({
-  device_code: z.string().min(1),
-  user_code: z.string().min(1),
+  device_code: z.string().check(z.minLength(1)),
+  user_code: z.string().check(z.minLength(1)),
   verification_uri: z.url(),
   verification_uri_complete: z.url(),
-  expires_in: z.number().int().positive(),
-  interval: z.number().int().positive(),
+  expires_in: z.number().check(z.int(), z.positive()),
+  interval: z.number().check(z.int(), z.positive()),
 });
 export type DeviceCodeResponse = z.infer<typeof DeviceCodeResponse>;
 
 export const DeviceCodeTokenRequest = z.object({
   grant_type: z.literal(DEVICE_CODE_GRANT_TYPE),
-  device_code: z.string().min(1),
-  client_id: z.string().min(1),
+  device_code: z.string().check(z.minLength(1)),
+  client_id: z.string().check(z.minLength(1)),
 });
 
 export const RefreshTokenRequest = z.object({
   grant_type: z.literal('refresh_token'),
-  refresh_token: z.string().min(1),
-  client_id: z.string().min(1),
+  refresh_token: z.string().check(z.minLength(1)),
+  client_id: z.string().check(z.minLength(1)),
 });
 
 export const TokenRequest = z.discriminatedUnion('grant_type', [DeviceCodeTokenRequest, RefreshTokenRequest]);
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
 export const TokenResponse = z.object({
-  access_token: z.string().min(1),
+  access_token: z.string().check(z.minLength(1)),
   token_type: z.literal('Bearer'),
-  expires_in: z.number().int().positive(),
-  refresh_token: z.string().min(1),
+  expires_in: z.number().check(z.int(), z.positive()),
+  refresh_token: z.string().check(z.minLength(1)),
   scope: z.string(),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
 export const UserInfoResponse = z.object({
   email: z.email(),
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
 });
 export type UserInfoResponse = z.infer<typeof UserInfoResponse>;
 
@@ -68,6 +68,6 @@ export type OAuthErrorCode = z.infer<typeof OAuthErrorCode>;
 
 export const OAuthErrorBody = z.object({
   error: OAuthErrorCode,
-  error_description: z.string().optional(),
+  error_description: z.optional(z.string()),
 });
 export type OAuthErrorBody = z.infer<typeof OAuthErrorBody>;

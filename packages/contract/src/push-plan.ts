@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type ConnectorStatus, IntegrationType } from './catalog.js';
 
 // A push as a value (Terraform's plan): computed from the local files and the app's connectors,
@@ -6,7 +6,7 @@ import { type ConnectorStatus, IntegrationType } from './catalog.js';
 
 export const DesiredConnector = z.object({
   type: IntegrationType,
-  scopes: z.array(z.string().min(1).max(256)).max(200),
+  scopes: z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(200)),
 });
 export type DesiredConnector = z.infer<typeof DesiredConnector>;
 
@@ -28,15 +28,15 @@ export type PlannedAction =
   | { action: 'remove'; type: string };
 
 export const PlanRequest = z.object({
-  connectors: z.array(DesiredConnector).max(5000),
+  connectors: z.array(DesiredConnector).check(z.maxLength(5000)),
   /** Remove connectors that are not listed; false leaves them alone. */
-  prune: z.boolean().default(true),
+  prune: z._default(z.boolean(), true),
 });
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
-export const ApplyRequest = PlanRequest.extend({
+export const ApplyRequest = z.extend(PlanRequest, {
   /** The app's revision the plan was made from; the server answers 409 when it has moved on. */
-  expected_revision: z.number().int().min(0),
+  expected_revision: z.number().check(z.int(), z.gte(0)),
 });
 export type ApplyRequest = z.infer<typeof ApplyRequest>;
 

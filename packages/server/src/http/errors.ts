@@ -1,5 +1,5 @@
 import { ApiErrorCode, type OAuthErrorCode } from '@base44-connectors/contract';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** An error answered as `{message, code, extra_data}` with its status. */
 export class HttpError extends Error {
@@ -41,8 +41,8 @@ export const serviceUnavailable = (message: string, code: string, retryAfterSeco
   new HttpError(503, message, code, undefined, { 'retry-after': String(retryAfterSeconds) });
 
 /** Parses input with a schema, or throws a 422 naming each field that is wrong. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {
-  const result = schema.safeParse(input ?? {});
+export function parseInput<T extends z.core.$ZodType>(schema: T, input: unknown, where: string): z.output<T> {
+  const result = z.safeParse(schema, input ?? {});
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => ({
     name: issue.path.length > 0 ? issue.path.join('.') : where,

@@ -78,7 +78,7 @@ void planMatchesContract;
 void applyMatchesContract;
 
 /** What `DELETE …/remove` answers: the contract's body and [ext] whether the provider revoked the token. */
-const RemoveResponseSchema = RemoveIntegrationResponse.extend({ revoked: z.boolean() });
+const RemoveResponseSchema = z.object({ ...RemoveIntegrationResponse.shape, revoked: z.boolean() });
 
 /** Request bodies: converted as input (fields with defaults are optional). */
 const REQUESTS = {
@@ -87,7 +87,7 @@ const REQUESTS = {
   UpsertIntegrationRequest,
   PlanRequest,
   ApplyRequest,
-} satisfies Record<string, z.ZodType>;
+} satisfies Record<string, z.core.$ZodType>;
 
 /** Response bodies: converted as output (what the server sends). */
 const RESPONSES = {
@@ -106,7 +106,7 @@ const RESPONSES = {
   HealthResponse: z.object({ status: z.literal('ok') }),
   ApiError: ApiErrorBody,
   OAuthError: OAuthErrorBody,
-} satisfies Record<string, z.ZodType>;
+} satisfies Record<string, z.core.$ZodType>;
 
 export type SchemaName = keyof typeof REQUESTS | keyof typeof RESPONSES;
 
@@ -147,7 +147,7 @@ export function parameterSchema(name: 'IntegrationType'): JsonSchema {
   return toSchema(schemas[name], 'input');
 }
 
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function toSchema(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
   // OpenAPI 3.1's dialect is JSON Schema 2020-12, zod's default target; the dialect is the document's.
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io }) as JsonSchema;
   return json;

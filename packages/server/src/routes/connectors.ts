@@ -28,7 +28,7 @@ export interface ConnectorRouteServices {
 
 const TypeParams = z.object({ appId: z.string(), type: z.string() });
 const StatusQuery = z.object({
-  integration_type: IntegrationType.optional(),
+  integration_type: z.optional(IntegrationType),
   connection_id: z.string().min(1).max(64),
   wait: z.coerce.number().min(0).max(MAX_WAIT_SECONDS).default(0),
 });
@@ -131,7 +131,7 @@ function typeParams(request: FastifyRequest): { appId: string; type: string } {
   if (!IntegrationType.safeParse(type).success) {
     throw new HttpError(
       400,
-      `"${type.slice(0, 80)}" is not an integration type: ${IntegrationType.description ?? 'lower-case letters, digits, "_" or "-"'}`,
+      `"${type.slice(0, 80)}" is not an integration type: ${z.globalRegistry.get(IntegrationType)?.description ?? 'lower-case letters, digits, "_" or "-"'}`,
       'bad_request',
     );
   }

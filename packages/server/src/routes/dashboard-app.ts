@@ -14,7 +14,7 @@ const CONNECTOR = `${APP}/connectors/:type`;
 
 /** After a removal the app page says so; only a well-formed type is ever shown. */
 const AppQuery = z.object({
-  removed: IntegrationType.optional().catch(undefined),
+  removed: z.optional(IntegrationType).catch(undefined),
   revoked: z.enum(['0', '1']).optional().catch(undefined),
 });
 
