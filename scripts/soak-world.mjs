@@ -50,7 +50,10 @@ export function storageAt(work, kind, postgresUrl) {
   const dataDir = join(work, kind);
   mkdirSync(dataDir, { recursive: true });
   if (kind === 'sqlite') return { kind, dataDir, databaseUrl: undefined, schema: undefined };
-  const schema = `soak_${randomBytes(6).toString('hex')}`;
+  // Inside a test run (vitest.global-setup.ts) the schema is the run's, dropped after every test
+  // file has finished: dropping it here could race another file's migrations.
+  const run = process.env.BASE44_TEST_RUN;
+  const schema = `${run ? `t_${run}_` : ''}soak_${randomBytes(6).toString('hex')}`;
   const url = new URL(postgresUrl);
   url.searchParams.set('schema', schema);
   return { kind, dataDir, databaseUrl: url.href, schema };
@@ -118,7 +121,7 @@ export async function connectTokenApps(instance, account) {
 
 /** Drops the schema of a PostgreSQL storage (the soak's own, made for this run). */
 export async function dropSchema(storage, postgresUrl) {
-  if (!storage.schema) return;
+  if (!storage.schema || storage.schema.startsWith('t_')) return;
   const require = createRequire(new URL('../packages/server/package.json', import.meta.url));
   const pg = require('pg');
   const client = new pg.Client({ connectionString: postgresUrl });

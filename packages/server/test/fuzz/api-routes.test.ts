@@ -102,18 +102,17 @@ describe.each(DATABASE_KINDS)('every route under fuzzing, on %s', (kind) => {
   it(
     'answers any request to any route below 500, with an error that says what is wrong',
     async () => {
-      const hits = new Map<string, number>();
-      await ledger.check(
-        'any request',
-        fc.asyncProperty(anyRequest(routes, fuzz), async ({ route, options }) => {
-          const key = `${route.method} ${route.url}`;
-          hits.set(key, (hits.get(key) ?? 0) + 1);
-          expectAnswered(route, options, await inject(options));
-        }),
-        fuzzRuns(kind === 'sqlite' ? 700 : 350),
-      );
-      // Every route got its share of the inputs.
-      expect(routes.filter(({ method, url }) => !hits.has(`${method} ${url}`))).toEqual([]);
+      // Route by route, so that every route gets its share of the inputs whatever the seed.
+      const runsPerRoute = Math.max(5, Math.ceil(fuzzRuns(kind === 'sqlite' ? 700 : 350) / routes.length));
+      for (const route of routes) {
+        await ledger.check(
+          `any request to ${route.method} ${route.url}`,
+          fc.asyncProperty(anyRequest([route], fuzz), async ({ route, options }) => {
+            expectAnswered(route, options, await inject(options));
+          }),
+          runsPerRoute,
+        );
+      }
     },
     fuzzTimeout(),
   );
