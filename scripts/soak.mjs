@@ -4,13 +4,15 @@
 // SQLite (one instance), then on PostgreSQL (two instances sharing a fresh schema, dropped at the
 // end). It checks zero errors (every answer not expected is one; so is an error in a server's log),
 // zero lost updates (each app ends as its last acknowledged push left it) and stable memory (the
-// median RSS of the last third of the run against the middle third), and reports the requests
-// served and p50/p99 per kind of request.
+// median RSS of the last third of the run against the middle third, after a warm-up under the same
+// load in which V8's heap grows to its working size), and reports the requests served and p50/p99
+// per kind of request.
 //
-//   npm run build && node scripts/soak.mjs [--duration S] [--clients N] [--apps N] [--no-postgres]
+//   npm run build && node scripts/soak.mjs [--duration S] [--warm-up S] [--clients N] [--apps N] [--no-postgres]
 //                                          [--database-url postgres://…] [--out FILE] [--keep]
 //
-// --duration is the whole load time (default 600 s), split between the storages. Results go to
+// --duration is the measured load time (default 600 s), split between the storages; each storage
+// first runs --warm-up seconds (default 30) of the same load, counted but not judged for memory. Results go to
 // bench/results/soak.json (or --out). Exits 1 when the verdict is not clean, 2 on bad usage.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ const RSS_GROWTH_MIB_MAX = 16;
 const { values: options } = parseArgs({
   options: {
     duration: { type: 'string', default: '600' },
+    'warm-up': { type: 'string', default: '30' },
     clients: { type: 'string', default: '50' },
     apps: { type: 'string', default: '20' },
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
@@ -47,6 +50,7 @@ function positive(flag, minimum = 1) {
   return value;
 }
 const DURATION = positive('duration', 2);
+const WARM_UP = positive('warm-up', 0);
 const CLIENTS = positive('clients');
 const APPS = positive('apps', TOKEN_APPS);
 const KINDS = options['no-postgres'] ? ['sqlite'] : ['sqlite', 'postgres'];
@@ -121,9 +125,10 @@ async function soak(storage, account, work, seconds) {
     await connectTokenApps(instances[0], account);
     const state = loadState({ instances, account });
     const recorder = new Recorder();
-    const memory = sampleMemory(instances);
-    log(`${storage.kind}: ${CLIENTS} clients for ${seconds} s`);
+    log(`${storage.kind}: ${CLIENTS} clients for ${WARM_UP} s of warm-up, then ${seconds} s`);
     const started = performance.now();
+    if (WARM_UP > 0) await runClients(state, recorder, { clients: CLIENTS, seconds: WARM_UP });
+    const memory = sampleMemory(instances);
     await runClients(state, recorder, { clients: CLIENTS, seconds });
     const elapsed = (performance.now() - started) / 1000;
     const rss = memory.stop();
