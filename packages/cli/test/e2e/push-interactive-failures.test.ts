@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, type Connector } from '../support/cli.js';
-import { aPushSession, authorizationLinks } from '../support/push-session.js';
+import { aPushSession, authorizationLinks, connectorStatuses } from '../support/push-session.js';
 import {
   consentInSandbox,
   launchChromium,
@@ -45,11 +45,6 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     await server?.stop();
   });
 
-  async function statuses(appId: string) {
-    const { integrations } = await server.connectors(appId).list();
-    return integrations.map(({ integration_type, status }) => ({ integration_type, status }));
-  }
-
   const QUESTION = /^\? Open browser to authorize now\? › Yes$/m;
 
   it('(1) reports a denial at the provider as a failure: ✗ line, Failed with the reason, exit 1', async () => {
@@ -76,7 +71,9 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(code).toBe(1);
-    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'disconnected' }]);
+    expect(await connectorStatuses(server, appId)).toEqual([
+      { integration_type: 'slack', status: 'disconnected' },
+    ]);
   });
 
   it('(2) gives up after --timeout seconds: ✗ timed out, Failed, exit 1, in seconds not minutes', async () => {
@@ -104,7 +101,9 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     expect(waited).toBeGreaterThanOrEqual(2_900);
     expect(waited).toBeLessThan(8_000);
     expect(await session.browser.opened()).toHaveLength(1);
-    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'disconnected' }]);
+    expect(await connectorStatuses(server, appId)).toEqual([
+      { integration_type: 'slack', status: 'disconnected' },
+    ]);
   });
 
   it('(3) keeps waiting when no browser can be opened (BROWSER=false); the link on screen completes it', async () => {
@@ -137,7 +136,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
     ]);
     expect(code).toBe(0);
     expect(await session.browser.opened()).toEqual([]);
-    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'active' }]);
+    expect(await connectorStatuses(server, appId)).toEqual([{ integration_type: 'slack', status: 'active' }]);
   });
 
   it('(4) a second push after skipping asks again with new links and Adds the pending connectors', async () => {
@@ -166,7 +165,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(skipped.code).toBe(0);
-    expect(await statuses(appId)).toEqual([
+    expect(await connectorStatuses(server, appId)).toEqual([
       { integration_type: 'notion', status: 'disconnected' },
       { integration_type: 'slack', status: 'disconnected' },
     ]);
@@ -205,7 +204,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(completed.code).toBe(0);
-    expect(await statuses(appId)).toEqual([
+    expect(await connectorStatuses(server, appId)).toEqual([
       { integration_type: 'notion', status: 'active' },
       { integration_type: 'slack', status: 'active' },
     ]);
@@ -235,7 +234,7 @@ describe('base44 connectors push in a terminal, when authorization does not simp
       `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(code).toBe(0);
-    expect(await statuses(appId)).toEqual([{ integration_type: 'slack', status: 'active' }]);
+    expect(await connectorStatuses(server, appId)).toEqual([{ integration_type: 'slack', status: 'active' }]);
   });
 
   it('(6) connectors initiate prints the link, opens the browser, and waits for the authorization', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, type Connector } from '../support/cli.js';
 import { type InterferingProxy, startInterferingProxy } from '../support/interfering-proxy.js';
-import { aPushSession, authorizationLinks } from '../support/push-session.js';
+import { aPushSession, authorizationLinks, connectorStatuses } from '../support/push-session.js';
 import { consentOverHttp, type SandboxServer, startSandboxServer } from '../support/server.js';
 import { pollUntil, URL_PLACEHOLDER, withoutUrls } from '../support/terminal.js';
 
@@ -23,11 +23,6 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
     server = await startSandboxServer({ apps: 2 });
   });
   afterAll(() => server?.stop());
-
-  async function statuses(appId: string) {
-    const { integrations } = await server.connectors(appId).list();
-    return integrations.map(({ integration_type, status }) => ({ integration_type, status }));
-  }
 
   async function allow(link: string | undefined): Promise<void> {
     const consent = await consentOverHttp(link!, { email: server.email, decision: 'allow' });
@@ -59,7 +54,7 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
       "Interrupted. Pending: notion. Run 'base44 connectors push' again to complete.",
     ]);
     expect(interrupted.code).toBe(INTERRUPTED);
-    expect(await statuses(appId)).toEqual([
+    expect(await connectorStatuses(server, appId)).toEqual([
       { integration_type: 'notion', status: 'disconnected' },
       { integration_type: 'slack', status: 'active' },
     ]);
@@ -78,7 +73,7 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
       `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
     expect(completed.code).toBe(0);
-    expect(await statuses(appId)).toEqual([
+    expect(await connectorStatuses(server, appId)).toEqual([
       { integration_type: 'notion', status: 'active' },
       { integration_type: 'slack', status: 'active' },
     ]);
@@ -123,7 +118,7 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
         () => 'the held apply to reach the server',
       );
       expect(proxy.requests.find((request) => request.path.endsWith('/apply'))?.status).toBe(200);
-      expect(await statuses(appId)).toEqual([
+      expect(await connectorStatuses(server, appId)).toEqual([
         { integration_type: 'notion', status: 'disconnected' },
         { integration_type: 'slack', status: 'disconnected' },
       ]);

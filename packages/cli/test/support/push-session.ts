@@ -71,3 +71,9 @@ export function authorizationLinks(screen: string): Map<string, string> {
     [...screen.matchAll(/^ {2}(\w+): (https?:\/\/\S+)$/gm)].map(([, type, url]) => [type!, url!]),
   );
 }
+
+/** Each connector of the app and how the server lists it, in the list's order. */
+export async function connectorStatuses(server: SandboxServer, appId: string) {
+  const { integrations } = await server.connectors(appId).list();
+  return integrations.map(({ integration_type, status }) => ({ integration_type, status }));
+}

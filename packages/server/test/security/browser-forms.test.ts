@@ -1,11 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/accounts/users.js';
-import { storeGrant } from '../../src/connectors/store.js';
-import { loadKeyring } from '../../src/vault/keyring.js';
-import { Vault } from '../../src/vault/vault.js';
 import { anApp, aUser, aWebSession, PASSWORD } from '../support/accounts.js';
 import { FormClient } from '../support/browserless.js';
+import { anActiveConnector } from '../support/connectors.js';
 import { readTables } from '../support/database-dump.js';
 import type { RegisteredRoute } from '../support/fastify-recorder.js';
 import { requestDeviceCode } from '../support/login.js';
@@ -47,15 +45,7 @@ describe('the forms and cookies of the web pages', () => {
 
   /** Fields every form can take: each route reads the ones it needs. */
   async function formFields(): Promise<Record<string, string>> {
-    const grant = { userId: owner.id, scopes: ['read'], grantedScopes: ['read'], accountEmail: null };
-    const tokens = {
-      accessToken: 'slack-access-token',
-      refreshToken: null,
-      expiresAt: null,
-      connectionConfig: {},
-    };
-    const vault = new Vault(loadKeyring(server.config.dataDir, undefined));
-    await storeGrant(server.storage.db, vault, appId, 'slack', { ...grant, ...tokens }, server.clock.now());
+    await anActiveConnector(server, appId, 'slack', { userId: owner.id });
     const { user_code } = await requestDeviceCode(server.app);
     return { email: owner.email, password: 'not-the-password', user_code, decision: 'deny', app: appId };
   }

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/accounts/users.js';
 import { createAttempt } from '../../src/connectors/attempts.js';
-import { storeGrant } from '../../src/connectors/store.js';
-import { loadKeyring } from '../../src/vault/keyring.js';
-import { Vault } from '../../src/vault/vault.js';
 import { anApp, aUser, aWebSession, PASSWORD } from '../support/accounts.js';
 import { FormClient } from '../support/browserless.js';
+import { anActiveConnector } from '../support/connectors.js';
 import type { RegisteredRoute } from '../support/fastify-recorder.js';
 import { createTestServer, type TestServer } from '../support/server.js';
 
@@ -55,7 +53,6 @@ describe('redirects under hostile targets', () => {
   let server: TestServer;
   let owner: User;
   let appId: string;
-  let vault: Vault;
   let addresses = 0;
   /** One CSRF secret cookie and its token, shared by every browser: the forms must get past CSRF. */
   const csrf = { cookie: '', token: '' };
@@ -64,7 +61,6 @@ describe('redirects under hostile targets', () => {
     server = await createTestServer('sqlite', { sandbox: true });
     owner = await aUser(server.storage, 'owner@example.com');
     appId = await anApp(server.storage, owner);
-    vault = new Vault(loadKeyring(server.config.dataDir, undefined));
     const browser = new FormClient(server.app);
     await browser.get('/device');
     csrf.cookie = browser.cookie('b44_csrf')!;
@@ -75,14 +71,7 @@ describe('redirects under hostile targets', () => {
   /** An active slack connector and a pending attempt, so removing, authorizing and starting all redirect. */
   async function setTheScene(): Promise<string> {
     const now = server.clock.now();
-    const grant = { userId: owner.id, scopes: ['read'], grantedScopes: ['read'], accountEmail: null };
-    const tokens = {
-      accessToken: 'slack-access-token',
-      refreshToken: null,
-      expiresAt: null,
-      connectionConfig: {},
-    };
-    await storeGrant(server.storage.db, vault, appId, 'slack', { ...grant, ...tokens }, now);
+    await anActiveConnector(server, appId, 'slack', { userId: owner.id });
     const attempt = await createAttempt(
       server.storage.db,
       { appId, type: 'notion', scopes: [], userId: owner.id },

@@ -3,10 +3,8 @@ import type { TokenForIntegrationResponse } from '@base44-connectors/contract';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rotateEncryption } from '../../src/admin/commands.js';
-import { storeGrant } from '../../src/connectors/store.js';
-import { loadKeyring } from '../../src/vault/keyring.js';
-import { Vault } from '../../src/vault/vault.js';
 import { anApp, aServiceKey, aUser } from '../support/accounts.js';
+import { anActiveConnector } from '../support/connectors.js';
 import { createTestDatabase, DATABASE_KINDS, storageFlags } from '../support/databases.js';
 import { forgetSecret, registerSecret, SecretsInClear } from '../support/secret-scan.js';
 import { createTestServer, freePort, type TestServer } from '../support/server.js';
@@ -50,7 +48,6 @@ describe.each(DATABASE_KINDS)('secrets at rest on %s', (kind) => {
     const owner = await aUser(server.storage, 'owner@example.com');
     const appId = await anApp(server.storage, owner);
     const serviceKey = await aServiceKey(server.storage, appId);
-    const vault = new Vault(loadKeyring(server.config.dataDir, undefined));
     const tokens = new Map<string, string>();
     for (const type of ['slack', 'notion']) {
       const accessToken = aSecret(`${type}-access`);
@@ -58,9 +55,7 @@ describe.each(DATABASE_KINDS)('secrets at rest on %s', (kind) => {
       registerSecret(`the ${type} access token`, accessToken);
       registerSecret(`the ${type} refresh token`, refreshToken);
       tokens.set(type, accessToken);
-      const grant = { userId: owner.id, scopes: ['read'], grantedScopes: ['read'], accountEmail: null };
-      const sealed = { accessToken, refreshToken, expiresAt: null, connectionConfig: {} };
-      await storeGrant(server.storage.db, vault, appId, type, { ...grant, ...sealed }, server.clock.now());
+      await anActiveConnector(server, appId, type, { userId: owner.id, accessToken, refreshToken });
     }
     const sealedKeyIds = async () => {
       const { rows } = await sql<{ access_token: string; refresh_token: string }>`

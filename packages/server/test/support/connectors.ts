@@ -5,8 +5,36 @@ import type {
   PlanResponse,
   UpsertIntegrationResponse,
 } from '@base44-connectors/contract';
+import { type Grant, storeGrant } from '../../src/connectors/store.js';
+import { loadKeyring } from '../../src/vault/keyring.js';
+import { Vault } from '../../src/vault/vault.js';
 import { registerSecret } from './secret-scan.js';
 import type { TestServer } from './server.js';
+
+/**
+ * Makes `type` an active connector of the app, as a completed authorization would, without a
+ * provider: read scopes, an access token `access-<type>`, no refresh token, unless `grant` says.
+ */
+export async function anActiveConnector(
+  server: Pick<TestServer, 'storage' | 'config' | 'clock'>,
+  appId: string,
+  type: string,
+  grant: Partial<Grant> & { userId: string },
+): Promise<void> {
+  const scopes = grant.scopes ?? ['read'];
+  const vault = new Vault(loadKeyring(server.config.dataDir, undefined));
+  const complete: Grant = {
+    scopes,
+    grantedScopes: scopes,
+    accountEmail: null,
+    accessToken: `access-${type}`,
+    refreshToken: null,
+    expiresAt: null,
+    connectionConfig: {},
+    ...grant,
+  };
+  await storeGrant(server.storage.db, vault, appId, type, complete, server.clock.now());
+}
 
 /** A member's view of the connector API of one app, over real HTTP. */
 export class ConnectorApi {

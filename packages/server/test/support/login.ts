@@ -30,32 +30,22 @@ function registerTokens(response: LightMyRequestResponse): LightMyRequestRespons
   return response;
 }
 
-export async function pollToken(app: FastifyInstance, deviceCode: string) {
-  return registerTokens(
-    await app.inject({
-      method: 'POST',
-      url: '/oauth/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({
-        grant_type: DEVICE_CODE_GRANT_TYPE,
-        device_code: deviceCode,
-        client_id: 'base44_cli',
-      }).toString(),
-    }),
-  );
+export function pollToken(app: FastifyInstance, deviceCode: string) {
+  return tokenRequest(app, { grant_type: DEVICE_CODE_GRANT_TYPE, device_code: deviceCode });
 }
 
-export async function refresh(app: FastifyInstance, refreshToken: string) {
+export function refresh(app: FastifyInstance, refreshToken: string) {
+  return tokenRequest(app, { grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+/** `POST /oauth/token` as the CLI sends it; the tokens it answers are registered for the secrets scan. */
+async function tokenRequest(app: FastifyInstance, grant: Record<string, string>) {
   return registerTokens(
     await app.inject({
       method: 'POST',
       url: '/oauth/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken,
-        client_id: 'base44_cli',
-      }).toString(),
+      payload: new URLSearchParams({ ...grant, client_id: 'base44_cli' }).toString(),
     }),
   );
 }
