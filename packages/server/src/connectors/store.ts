@@ -123,7 +123,7 @@ export async function storeGrant(
     access_token: seal('access_token', grant.accessToken),
     refresh_token: seal('refresh_token', grant.refreshToken),
     expires_at: grant.expiresAt,
-    connection_config: JSON.stringify(grant.connectionConfig),
+    connection_config: storedConnectionConfig(grant.connectionConfig),
     connected_at: now,
     refreshed_at: null,
     updated_at: now,
@@ -248,8 +248,21 @@ function toConnector(row: Selectable<ConnectorsTable>): Connector {
     sealedAccessToken: row.access_token,
     sealedRefreshToken: row.refresh_token,
     expiresAt: row.expires_at,
-    connectionConfig: row.connection_config === null ? null : JSON.parse(row.connection_config),
+    connectionConfig: connectionConfigOf(row.connection_config),
     connectedAt: row.connected_at,
     refreshedAt: row.refreshed_at,
   };
+}
+
+/**
+ * A connector without config values has none: the SDK reads `connection_config: null`, never `{}`.
+ * Both directions normalise, so rows written as "{}" before read as null too.
+ */
+function storedConnectionConfig(config: Record<string, unknown>): string | null {
+  return Object.keys(config).length === 0 ? null : JSON.stringify(config);
+}
+
+function connectionConfigOf(stored: string | null): Record<string, unknown> | null {
+  const config: Record<string, unknown> | null = stored === null ? null : JSON.parse(stored);
+  return config && Object.keys(config).length > 0 ? config : null;
 }

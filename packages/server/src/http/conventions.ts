@@ -45,6 +45,16 @@ export function installHttpConventions(app: FastifyInstance): void {
     reply.header('x-request-id', request.id);
   });
 
+  // The SDK sends `content-type: application/json` with an empty body on its POSTs and DELETEs
+  // that carry nothing: that is no body, not a malformed one.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
+
   // No field takes a NUL character, and PostgreSQL cannot even compare text holding one: such
   // input is refused here, for every route, before it reaches a query.
   app.addHook('preValidation', async (request) => {
@@ -166,11 +176,6 @@ function describeClientError(error: FastifyError, status: number): { message: st
       return {
         message: `Unsupported content type "${error.message.split(': ')[1] ?? ''}": send application/json`,
         code: ApiErrorCode.unsupportedMediaType,
-      };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return {
-        message: 'The request body is empty but content-type is application/json',
-        code: 'bad_request',
       };
   }
   if (status === 429) return { message: error.message, code: ApiErrorCode.rateLimited };

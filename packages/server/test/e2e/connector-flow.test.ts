@@ -78,7 +78,7 @@ describe.each(DATABASE_KINDS)('connecting providers through the sandbox on %s', 
     const response = await token('notion');
     expect(response.status).toBe(200);
     const body = (await response.json()) as TokenForIntegrationResponse;
-    expect(body).toMatchObject({ integration_type: 'notion', connection_config: {} });
+    expect(body).toMatchObject({ integration_type: 'notion', connection_config: null });
     const whoami = await sandboxWhoami(server, body.access_token);
     expect(await whoami.json()).toMatchObject({
       email: 'notion-account@example.com',

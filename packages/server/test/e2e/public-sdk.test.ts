@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('the public @base44/sdk against base44-server on %
     const base44 = backendClient(server.url, appId, serviceKey);
     const connection = await base44.asServiceRole.connectors.getConnection('slack');
 
-    expect(connection).toEqual({ accessToken: expect.any(String), connectionConfig: {} });
+    expect(connection).toEqual({ accessToken: expect.any(String), connectionConfig: null });
     const whoami = await sandboxWhoami(server, connection.accessToken);
     expect(whoami.status).toBe(200);
     expect(await whoami.json()).toMatchObject({
