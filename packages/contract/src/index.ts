@@ -4,6 +4,7 @@ export * from './catalog.js';
 export * from './connector-file.js';
 export * from './connectors.js';
 export * from './errors.js';
+export * from './extensions.js';
 export * from './identifiers.js';
 export * from './login.js';
 export * from './push-plan.js';

@@ -69,6 +69,12 @@ storageOptions(
     )
     .addOption(
       new Option(
+        '--public-api-only',
+        `answer as the Base44 cloud does, without this server's extensions, to check a client against its contract (env ${ENVIRONMENT_VARIABLES.publicApiOnly}=1)`,
+      ),
+    )
+    .addOption(
+      new Option(
         '--providers-file <file>',
         `JSON with provider client credentials and extra catalog entries (env ${ENVIRONMENT_VARIABLES.providersFile})`,
       ),

@@ -14,6 +14,8 @@ export interface ServerConfig {
   login: LoginSettings;
   /** Every catalog provider is played by the built-in sandbox provider: no credentials needed. */
   sandbox: boolean;
+  /** Answer as the Base44 cloud does: none of our extensions, its 404 body (see http/public-api-only.ts). */
+  publicApiOnly: boolean;
   /** Comma-separated base64 AES keys, the first current; undefined means the data directory's key file. */
   encryptionKeys: string | undefined;
   providers: ProviderSettings;
@@ -50,6 +52,7 @@ export interface ServerFlags {
   publicUrl?: string;
   logLevel?: string;
   sandbox?: boolean;
+  publicApiOnly?: boolean;
   providersFile?: string;
 }
 
@@ -65,6 +68,7 @@ export const ENVIRONMENT_VARIABLES = {
   publicUrl: 'BASE44_SERVER_PUBLIC_URL',
   logLevel: 'BASE44_SERVER_LOG_LEVEL',
   sandbox: 'BASE44_SERVER_SANDBOX',
+  publicApiOnly: 'BASE44_PUBLIC_API_ONLY',
   providersFile: 'BASE44_SERVER_PROVIDERS_FILE',
   encryptionKey: 'BASE44_SERVER_ENCRYPTION_KEY',
   devicePollInterval: 'BASE44_SERVER_DEVICE_POLL_INTERVAL',
@@ -78,7 +82,7 @@ export class ConfigError extends Error {}
 
 export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
   const setting = (
-    name: Exclude<keyof ServerFlags, 'sandbox'> & keyof typeof ENVIRONMENT_VARIABLES,
+    name: Exclude<keyof ServerFlags, 'sandbox' | 'publicApiOnly'> & keyof typeof ENVIRONMENT_VARIABLES,
   ): string | undefined => {
     const fromFlag = flags[name];
     if (fromFlag !== undefined && fromFlag !== '') return String(fromFlag);
@@ -105,7 +109,8 @@ export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerCo
     databaseUrl,
     publicUrl,
     logLevel: setting('logLevel') ?? 'info',
-    sandbox: flags.sandbox === true || ['1', 'true'].includes(env[ENVIRONMENT_VARIABLES.sandbox] ?? ''),
+    sandbox: switchOn(flags.sandbox, env[ENVIRONMENT_VARIABLES.sandbox]),
+    publicApiOnly: switchOn(flags.publicApiOnly, env[ENVIRONMENT_VARIABLES.publicApiOnly]),
     encryptionKeys: env[ENVIRONMENT_VARIABLES.encryptionKey] || undefined,
     providers: loadProviderSettings(setting('providersFile'), env),
     login: {
@@ -174,6 +179,11 @@ function loadProviderSettings(file: string | undefined, env: NodeJS.ProcessEnv):
     };
   }
   return settings;
+}
+
+/** A switch is on by its flag, or by its environment variable set to `1` or `true`. */
+function switchOn(flag: boolean | undefined, fromEnv: string | undefined): boolean {
+  return flag === true || ['1', 'true'].includes(fromEnv ?? '');
 }
 
 function parsePort(value: string): number {

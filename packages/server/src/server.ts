@@ -14,12 +14,13 @@ import { TokenApi } from './connectors/token-api.js';
 import type { ServerContext } from './context.js';
 import { newSecret } from './crypto/random.js';
 import {
-  answerFrameworkError,
+  frameworkErrorAnswer,
   installHttpConventions,
   MAX_PATH_SEGMENT_LENGTH,
   requestIdOf,
   serializeRequestForLog,
 } from './http/conventions.js';
+import { installPublicApiOnly, servedExtensions } from './http/public-api-only.js';
 import { type AppScopedRoute, appScopedRoutes } from './routes/app-scope.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { dashboardPages } from './routes/dashboard.js';
@@ -58,6 +59,7 @@ const ROW_CACHE = { ttlMs: 60_000, capacity: 10_000 };
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { config, storage, secrets } = options;
   const now = options.now ?? Date.now;
+  const extensions = servedExtensions(config);
   const context: ServerContext = {
     config,
     db: storage.db,
@@ -83,7 +85,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     genReqId: requestIdOf,
     requestIdHeader: false,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
-    frameworkErrors: answerFrameworkError,
+    frameworkErrors: frameworkErrorAnswer(extensions),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
   });
@@ -108,7 +110,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
   await storage.events.start();
 
-  installHttpConventions(app);
+  installHttpConventions(app, extensions);
+  if (config.publicApiOnly) installPublicApiOnly(app);
   const { changeMark } = storage;
   if (changeMark) {
     // Each request sees every commit made before it started (see sqliteConnection).

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ApiErrorCode } from '@base44-connectors/contract';
+import { ApiErrorCode, EXTENSIONS_HEADER, formatExtensionsHeader } from '@base44-connectors/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountError } from '../accounts/errors.js';
 import { HttpError, OAuthProtocolError } from './errors.js';
@@ -40,9 +40,18 @@ function isOAuthEndpoint(request: FastifyRequest): boolean {
   return request.url.startsWith('/oauth/device/') || request.url.startsWith('/oauth/token');
 }
 
-export function installHttpConventions(app: FastifyInstance): void {
+/** The headers of every response: its request id, and the extensions this server serves (none, no header). */
+function commonHeaders(request: FastifyRequest, extensions: readonly string[]): Record<string, string> {
+  return {
+    'x-request-id': request.id,
+    ...(extensions.length > 0 ? { [EXTENSIONS_HEADER]: formatExtensionsHeader(extensions) } : {}),
+  };
+}
+
+/** `extensions` are the tokens of `x-base44-extensions` (contract's SERVER_EXTENSIONS, or none). */
+export function installHttpConventions(app: FastifyInstance, extensions: readonly string[]): void {
   app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    reply.headers(commonHeaders(request, extensions));
   });
 
   // The SDK sends `content-type: application/json` with an empty body on its POSTs and DELETEs
@@ -109,10 +118,16 @@ export const MAX_PATH_SEGMENT_LENGTH = 100;
 /**
  * Fastify's `frameworkErrors`: the router refuses some URLs before any route or hook runs (a
  * malformed percent-escape, an overlong path segment); they are answered like every other error,
- * with the request id, and without echoing the URL back.
+ * with the common headers, and without echoing the URL back.
  */
-export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  reply.header('x-request-id', request.id);
+export function frameworkErrorAnswer(extensions: readonly string[]) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(commonHeaders(request, extensions));
+    return answerFrameworkError(error, request, reply);
+  };
+}
+
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return reply.status(414).send({
       message: `A segment of the path is longer than ${MAX_PATH_SEGMENT_LENGTH} characters: no id or type is that long`,

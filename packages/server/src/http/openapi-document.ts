@@ -1,7 +1,13 @@
-import { CONNECTOR_FILE_SCHEMA_PATH } from '@base44-connectors/contract';
+import {
+  CONNECTOR_FILE_SCHEMA_PATH,
+  EXTENSIONS_HEADER,
+  formatExtensionsHeader,
+  SERVER_EXTENSIONS,
+} from '@base44-connectors/contract';
 import serverPackage from '../../package.json' with { type: 'json' };
 import { OPENAPI_PATH } from '../routes/openapi.js';
 import { appPaths } from './openapi-app-paths.js';
+import { COMMON_HEADERS, withCommonHeaders, withCommonHeadersInPaths } from './openapi-headers.js';
 import {
   body,
   EXTENSION,
@@ -173,6 +179,7 @@ function apiError(description: string, headers?: Record<string, unknown>) {
 function components(): Record<string, unknown> {
   return {
     schemas: openApiSchemas() satisfies Record<SchemaName, JsonSchema>,
+    headers: COMMON_HEADERS,
     securitySchemes: {
       accessToken: {
         type: 'http',
@@ -195,7 +202,7 @@ function components(): Record<string, unknown> {
           "may only read that app's tokens (`external-auth/tokens/{type}`).",
       },
     },
-    responses: {
+    responses: withCommonHeaders({
       BadRequest: apiError(
         'An app id or integration type that is not one (`bad_request`), or a provider without client ' +
           'credentials on this server (`provider_not_configured`)',
@@ -212,7 +219,7 @@ function components(): Record<string, unknown> {
       Conflict: apiError("The app's connectors changed since `expected_revision` (`conflict`): plan again"),
       ValidationFailed: apiError('The body or query does not match the schema (`validation_failed`)'),
       NotImplemented: apiError('Stripe provisioning is not available on this server (`not_implemented`)'),
-    },
+    }),
   };
 }
 
@@ -226,7 +233,10 @@ export function buildOpenApiDocument(options: { publicUrl: string }): Record<str
       description:
         'The public Base44 connectors API as served by base44-server, and its extensions (marked ' +
         `\`${EXTENSION}: true\`). Errors are \`{message, code, extra_data}\`; the OAuth endpoints answer ` +
-        'RFC 6749 `{error, error_description}`. Every response echoes `X-Request-ID`. With `--sandbox`, ' +
+        'RFC 6749 `{error, error_description}`. Every response echoes `X-Request-ID` and names the ' +
+        `extensions served in \`${EXTENSIONS_HEADER}\` (\`${formatExtensionsHeader(SERVER_EXTENSIONS)}\`). ` +
+        'With `--public-api-only` the server answers as the Base44 cloud does: no extensions (and no such header), ' +
+        'unknown routes 404 `{"detail": "Not Found"}`, no [ext] fields in the answers. With `--sandbox`, ' +
         'the sandbox provider serves `/sandbox/…` (not described here); the login pages live at `/device`.',
     },
     servers: [{ url: options.publicUrl }],
@@ -237,7 +247,7 @@ export function buildOpenApiDocument(options: { publicUrl: string }): Record<str
       { name: 'oauth-browser', description: "The browser's legs of a connector authorization" },
       { name: 'server', description: 'Health, schemas and this document' },
     ],
-    paths: { ...rootPaths(), ...appPaths() },
+    paths: withCommonHeadersInPaths({ ...rootPaths(), ...appPaths() }),
     components: components(),
   };
 }

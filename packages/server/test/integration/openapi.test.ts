@@ -169,6 +169,24 @@ describe('GET /openapi.json', () => {
     expect(parameters.find((parameter) => parameter.name === 'wait')?.['x-base44-extension']).toBe(true);
   });
 
+  it('documents the x-base44-extensions header on every response, and the header the server sends matches', async () => {
+    const header = (document.components.headers as Record<string, Json>)['x-base44-extensions']!;
+    expect(header.description).toContain('status-wait');
+    for (const { method, path, operation } of operations(document)) {
+      for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
+        const described = (
+          typeof response.$ref === 'string' ? resolve(document, response.$ref) : response
+        ) as Json;
+        expect(
+          (described.headers as Json | undefined)?.['x-base44-extensions'],
+          `${method} ${path} ${status}`,
+        ).toEqual({ $ref: '#/components/headers/x-base44-extensions' });
+      }
+    }
+    const served = await server.app.inject({ method: 'GET', url: '/health' });
+    expect(served.headers['x-base44-extensions']).toBe((header.schema as Json).example);
+  });
+
   it('describes the real answers of the connector routes', async () => {
     const put = await expectDocumented('PUT', '/api/apps/{appId}/external-auth/integrations/{type}', {
       params: { type: 'slack' },

@@ -45,6 +45,8 @@ export interface TestServerOptions {
   listen?: boolean;
   port?: number;
   sandbox?: boolean;
+  /** Answer as the Base44 cloud does (`--public-api-only`). */
+  publicApiOnly?: boolean;
   providers?: Partial<ProviderSettings>;
   /** Share a database (and its data directory, with the keys) with another instance; not disposed on close. */
   database?: TestDatabase;
@@ -67,6 +69,7 @@ export async function createTestServer(
   config.logLevel = 'debug';
   config.login.pollIntervalSeconds = options.pollIntervalSeconds ?? 5;
   config.sandbox = options.sandbox ?? false;
+  config.publicApiOnly = options.publicApiOnly ?? false;
   config.providers = { credentials: {}, extraCatalog: [], ...options.providers };
   const storage = await openStorage(config);
   const clock = options.clock ?? new TestClock();

@@ -26,6 +26,15 @@ describe('server configuration', () => {
     expect(config.publicUrl).toBe('http://127.0.0.1:5000');
   });
 
+  it('turns the switches on by flag, or by their environment variable set to 1 or true', () => {
+    expect(loadConfig({}, {})).toMatchObject({ sandbox: false, publicApiOnly: false });
+    expect(loadConfig({ publicApiOnly: true }, {}).publicApiOnly).toBe(true);
+    expect(loadConfig({}, { BASE44_PUBLIC_API_ONLY: '1' }).publicApiOnly).toBe(true);
+    expect(loadConfig({}, { BASE44_PUBLIC_API_ONLY: 'true' }).publicApiOnly).toBe(true);
+    expect(loadConfig({}, { BASE44_PUBLIC_API_ONLY: '0' }).publicApiOnly).toBe(false);
+    expect(loadConfig({}, { BASE44_SERVER_SANDBOX: '1' }).sandbox).toBe(true);
+  });
+
   it('brackets an IPv6 host in the public URL and trims a trailing slash from a given one', () => {
     expect(loadConfig({ host: '::1' }, {}).publicUrl).toBe('http://[::1]:4044');
     expect(loadConfig({ publicUrl: 'https://b44.example.com/' }, {}).publicUrl).toBe(
