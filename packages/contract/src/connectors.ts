@@ -3,8 +3,16 @@ import { ConnectionConfigField, ConnectorStatus, IntegrationType } from './catal
 
 // The connector endpoints of spec/api.md, under /api/apps/{appId}/external-auth/.
 
+/**
+ * A type as a server may list it: letters (either case), digits, `_` and `-`, so that it is safe as
+ * a file name. base44-server's own types are lower-case (`IntegrationType`).
+ */
+export const ListedType = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'is not a connector type'));
+
 export const ListedIntegration = z.object({
-  integration_type: z.string(),
+  integration_type: ListedType,
   status: ConnectorStatus,
   scopes: z.array(z.string()),
   user_email: z.optional(z.string()),
@@ -54,7 +62,23 @@ export type AvailableIntegrationsResponse = z.infer<typeof AvailableIntegrations
 export const RemoveIntegrationResponse = z.object({
   status: z.literal('removed'),
   integration_type: z.string(),
+  /** [ext] Whether the provider revoked the token. */
+  revoked: z.optional(z.boolean()),
 });
+
+// Stripe, under /api/apps/{appId}/payments/: provisioned by the Base44 cloud, declared by a
+// project as `connectors/stripe.jsonc` = {"type": "stripe"}.
+
+export const StripeStatusResponse = z.object({
+  stripe_mode: z.nullable(z.enum(['sandbox', 'live'])),
+  sandbox_claim_url: z.optional(z.nullable(z.string())),
+});
+export type StripeStatusResponse = z.infer<typeof StripeStatusResponse>;
+export const StripeInstallResponse = z.object({
+  already_installed: z.boolean(),
+  claim_url: z.nullable(z.string()),
+});
+export const StripeRemoveResponse = z.object({ success: z.boolean() });
 
 export const TokenForIntegrationResponse = z.object({
   access_token: z.string(),

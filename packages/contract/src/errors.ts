@@ -28,3 +28,29 @@ export const ApiErrorCode = {
   internal: 'internal_error',
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
+
+/**
+ * An error body as a client reads it from any server: ours (`message`, `code`) or the Base44
+ * cloud's (`message` or `detail`, a string or any JSON value, with `extra_data.reason` and
+ * `extra_data.errors`). Each part is optional and a misfit part is dropped, never fatal.
+ */
+export const ReceivedErrorBody = z.object({
+  message: z.optional(z.unknown()),
+  detail: z.optional(z.unknown()),
+  code: z.catch(z.optional(z.string()), undefined),
+  extra_data: z.catch(
+    z.optional(
+      z.nullable(
+        z.object({
+          reason: z.catch(z.optional(z.string()), undefined),
+          errors: z.catch(
+            z.optional(z.array(z.object({ name: z.string(), message: z.string() }))),
+            undefined,
+          ),
+        }),
+      ),
+    ),
+    undefined,
+  ),
+});
+export type ReceivedErrorBody = z.infer<typeof ReceivedErrorBody>;

@@ -8,4 +8,5 @@ export * from './extensions.js';
 export * from './identifiers.js';
 export * from './login.js';
 export * from './push-plan.js';
+export * from './stripe.js';
 export * from './suggest.js';

@@ -10,11 +10,14 @@ export const DeviceCodeRequest = z.object({
   scope: z.optional(z.string()),
 });
 
+// The responses below are what a client accepts: the Base44 cloud's answers as well as ours (ours
+// always carry `verification_uri_complete`, `token_type: "Bearer"`, `scope` and a non-empty name).
+
 export const DeviceCodeResponse = z.object({
   device_code: z.string().check(z.minLength(1)),
   user_code: z.string().check(z.minLength(1)),
   verification_uri: z.url(),
-  verification_uri_complete: z.url(),
+  verification_uri_complete: z.optional(z.url()),
   expires_in: z.number().check(z.int(), z.positive()),
   interval: z.number().check(z.int(), z.positive()),
 });
@@ -37,16 +40,16 @@ export type TokenRequest = z.infer<typeof TokenRequest>;
 
 export const TokenResponse = z.object({
   access_token: z.string().check(z.minLength(1)),
-  token_type: z.literal('Bearer'),
+  token_type: z.string().check(z.minLength(1)),
   expires_in: z.number().check(z.int(), z.positive()),
   refresh_token: z.string().check(z.minLength(1)),
-  scope: z.string(),
+  scope: z.optional(z.string()),
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
 export const UserInfoResponse = z.object({
   email: z.email(),
-  name: z.string().check(z.minLength(1)),
+  name: z.string(),
 });
 export type UserInfoResponse = z.infer<typeof UserInfoResponse>;
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type ConnectorStatus, IntegrationType } from './catalog.js';
+import { ConnectorStatus, IntegrationType } from './catalog.js';
 
 // A push as a value (Terraform's plan): computed from the local files and the app's connectors,
 // printed for people, emitted as JSON, and applied — the same value each time.
@@ -17,16 +17,6 @@ export interface RemoteConnector {
   userEmail?: string | undefined;
 }
 
-export type PlannedAction =
-  /** Not on the app yet: it is created and needs authorization. */
-  | { action: 'add'; type: string; scopes: string[] }
-  /** On the app with other scopes: the scopes change (and may need new consent). */
-  | { action: 'update'; type: string; scopes: string[]; added: string[]; removed: string[] }
-  /** On the app with these scopes; it still needs authorization unless it is active. */
-  | { action: 'keep'; type: string; scopes: string[]; status: ConnectorStatus }
-  /** On the app but in no local file: it is removed. */
-  | { action: 'remove'; type: string };
-
 export const PlanRequest = z.object({
   connectors: z.array(DesiredConnector).check(z.maxLength(5000)),
   /** Remove connectors that are not listed; false leaves them alone. */
@@ -40,23 +30,65 @@ export const ApplyRequest = z.extend(PlanRequest, {
 });
 export type ApplyRequest = z.infer<typeof ApplyRequest>;
 
-export interface PlanResponse {
-  revision: number;
-  actions: PlannedAction[];
-}
+/**
+ * One step of a push: `add` (not on the app yet; needs authorization), `update` (other scopes; may
+ * need new consent), `keep` (these scopes; needs authorization unless active), `remove` (on the app
+ * but in no local file).
+ */
+export const PlannedAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('add'), type: z.string(), scopes: z.array(z.string()) }),
+  z.object({
+    action: z.literal('update'),
+    type: z.string(),
+    scopes: z.array(z.string()),
+    added: z.array(z.string()),
+    removed: z.array(z.string()),
+  }),
+  z.object({
+    action: z.literal('keep'),
+    type: z.string(),
+    scopes: z.array(z.string()),
+    status: ConnectorStatus,
+  }),
+  z.object({ action: z.literal('remove'), type: z.string() }),
+]);
+export type PlannedAction = z.infer<typeof PlannedAction>;
+
+export const PlanResponse = z.object({
+  revision: z.number().check(z.int(), z.gte(0)),
+  actions: z.array(PlannedAction),
+});
+export type PlanResponse = z.infer<typeof PlanResponse>;
 
 /** What applying did to one connector. */
-export type AppliedOutcome =
-  | { type: string; outcome: 'synced' }
-  | { type: string; outcome: 'needs_authorization'; redirect_url: string; connection_id: string }
-  | { type: string; outcome: 'removed'; revoked: boolean }
-  | { type: string; outcome: 'error'; error: string; error_message: string; other_user_email: string | null };
+export const AppliedOutcome = z.discriminatedUnion('outcome', [
+  z.object({ type: z.string(), outcome: z.literal('synced') }),
+  z.object({
+    type: z.string(),
+    outcome: z.literal('needs_authorization'),
+    redirect_url: z.string(),
+    /** The cloud may send a link without an attempt id: completion is then read from the list. */
+    connection_id: z.nullable(z.string()),
+  }),
+  z.object({ type: z.string(), outcome: z.literal('removed'), revoked: z.boolean() }),
+  z.object({
+    type: z.string(),
+    outcome: z.literal('error'),
+    error: z.string(),
+    error_message: z.string(),
+    other_user_email: z.nullable(z.string()),
+  }),
+  /** Stripe, provisioned by `payments/stripe/install`; people claim the sandbox at `claim_url`. */
+  z.object({ type: z.string(), outcome: z.literal('provisioned'), claim_url: z.nullable(z.string()) }),
+]);
+export type AppliedOutcome = z.infer<typeof AppliedOutcome>;
 
-export interface ApplyResponse {
-  revision: number;
-  actions: PlannedAction[];
-  results: AppliedOutcome[];
-}
+export const ApplyResponse = z.object({
+  revision: z.number().check(z.int(), z.gte(0)),
+  actions: z.array(PlannedAction),
+  results: z.array(AppliedOutcome),
+});
+export type ApplyResponse = z.infer<typeof ApplyResponse>;
 
 /** The actions that bring the app's connectors to the local files, sorted by type. */
 export function planPush(

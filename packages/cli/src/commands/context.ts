@@ -3,6 +3,8 @@ import type { CliEnvironment } from '../core/environment.js';
 import { ApiClient } from '../core/http.js';
 import { createOutput, type Output } from '../ui/output.js';
 
+declare const __CLI_VERSION__: string | undefined;
+
 /** What every command gets: its surroundings, where to write, and a client for the server. */
 export interface CommandContext {
   environment: CliEnvironment;
@@ -18,14 +20,19 @@ export function createContext(
   process: NodeJS.Process,
   json: boolean,
 ): CommandContext {
-  const credentials = new Credentials(environment);
+  const userAgent = `base44-connectors-cli/${typeof __CLI_VERSION__ === 'string' ? __CLI_VERSION__ : 'dev'}`;
+  const credentials = new Credentials(
+    environment,
+    Date.now,
+    new ApiClient(environment.apiUrl, undefined, userAgent),
+  );
   return {
     environment,
     output: createOutput(
       { stdout: process.stdout, stderr: process.stderr },
       { json, color: environment.color },
     ),
-    client: new ApiClient(environment.apiUrl, credentials),
+    client: new ApiClient(environment.apiUrl, credentials, userAgent),
     credentials,
     stdin: process.stdin,
     stdout: process.stdout,

@@ -1,11 +1,16 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CLI_CLIENT_ID, TokenResponse } from '@base44-connectors/contract';
+import { CLI_CLIENT_ID, TokenResponse, WORKSPACE_KEY_PREFIX } from '@base44-connectors/contract';
 import type { CliEnvironment } from './environment.js';
 import { CliError, NotLoggedInError } from './errors.js';
+import { ApiClient, type Authenticator } from './http.js';
+import { printable } from './printable.js';
 import { writeAtomically } from './resources/connectors/files.js';
 
-/** `~/.base44/auth/auth.json`, in the public CLI's format, so both CLIs share one login. */
+/**
+ * `~/.base44/auth/auth.json`, in the public CLI's format, so both CLIs share one login; `server`
+ * is ours (the public CLI drops it when it rewrites the file).
+ */
 export interface StoredLogin {
   accessToken: string;
   refreshToken: string;
@@ -13,8 +18,12 @@ export interface StoredLogin {
   expiresAt: number;
   email: string;
   name: string;
+  /** The server that issued this login; its tokens are sent nowhere else. */
+  server?: string;
 }
 
+/** The public CLI's default server: where a login that names no server was made. */
+export const BASE44_CLOUD_URL = 'https://app.base44.com';
 const REFRESH_AHEAD_MS = 60_000;
 
 export function loginFile(home: string): string {
@@ -28,7 +37,8 @@ export async function readLogin(home: string): Promise<StoredLogin | undefined> 
       typeof stored.accessToken === 'string' &&
       typeof stored.refreshToken === 'string' &&
       typeof stored.expiresAt === 'number' &&
-      typeof stored.email === 'string';
+      typeof stored.email === 'string' &&
+      (stored.server === undefined || typeof stored.server === 'string');
     return valid ? ({ name: stored.email, ...stored } as StoredLogin) : undefined;
   } catch {
     return undefined;
@@ -49,60 +59,117 @@ export async function deleteLogin(home: string): Promise<boolean> {
   return existed;
 }
 
-/** The credentials a request carries: a workspace key, a token from the environment, or the stored login. */
-export class Credentials {
+/**
+ * The server a stored login belongs to: the one it names, else the issuer of its access token
+ * when that is a URL (base44-server's tokens say so), else the Base44 cloud, where the public CLI
+ * logs in by default.
+ */
+export function loginServer(login: StoredLogin): string {
+  if (login.server) return login.server;
+  const issuer = issuerOf(login.accessToken);
+  return issuer && URL.canParse(issuer) ? issuer : BASE44_CLOUD_URL;
+}
+
+/** Whether two server addresses name the same server: scheme, host, port and path, trailing slash aside. */
+export function sameServer(a: string, b: string): boolean {
+  const normal = (url: string) => {
+    if (!URL.canParse(url)) return url;
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+  };
+  return normal(a) === normal(b);
+}
+
+/**
+ * The credentials a request carries: a workspace key, a token from the environment, or the stored
+ * login, refreshed when it is about to expire and once more when the server refuses it.
+ */
+export class Credentials implements Authenticator {
   private refreshing: Promise<StoredLogin> | undefined;
 
   constructor(
     private readonly environment: CliEnvironment,
     private readonly now: () => number = Date.now,
+    private readonly tokenClient: ApiClient = new ApiClient(environment.apiUrl),
   ) {}
 
+  /** What kind of credentials requests carry, for messages. */
+  get kind(): 'workspace_key' | 'access_token' | 'login' {
+    if (this.environment.apiKey) return 'workspace_key';
+    return this.environment.accessToken ? 'access_token' : 'login';
+  }
+
+  get usesWorkspaceKey(): boolean {
+    return this.environment.apiKey?.startsWith(WORKSPACE_KEY_PREFIX) === true;
+  }
+
   async headers(): Promise<Record<string, string>> {
-    const { apiKey, accessToken, home, apiUrl } = this.environment;
+    const { apiKey, accessToken } = this.environment;
     if (apiKey) return { api_key: apiKey };
     if (accessToken) return { authorization: `Bearer ${accessToken}` };
-    let login = await readLogin(home);
-    if (!login) throw new NotLoggedInError(`Not logged in to ${apiUrl}.`);
-    if (login.expiresAt - REFRESH_AHEAD_MS <= this.now()) {
-      this.refreshing ??= this.refresh(login).finally(() => {
-        this.refreshing = undefined;
-      });
-      login = await this.refreshing;
-    }
+    let login = await this.storedLogin();
+    if (login.expiresAt - REFRESH_AHEAD_MS <= this.now()) login = await this.refreshOnce(login);
     return { authorization: `Bearer ${login.accessToken}` };
   }
 
   /**
+   * After a 401 with the stored login: another process may have refreshed it meanwhile (then its
+   * new token is used), or it is refreshed here. Keys and tokens from the environment cannot be.
+   */
+  async renew(rejected: Record<string, string>): Promise<boolean> {
+    if (this.kind !== 'login') return false;
+    const login = await this.storedLogin();
+    if (rejected.authorization !== `Bearer ${login.accessToken}`) return true;
+    await this.refreshOnce(login);
+    return true;
+  }
+
+  /** The stored login, when it belongs to the server the CLI talks to. */
+  private async storedLogin(): Promise<StoredLogin> {
+    const { home, apiUrl } = this.environment;
+    const login = await readLogin(home);
+    if (!login) throw new NotLoggedInError(`Not logged in to ${apiUrl}.`);
+    const issuer = loginServer(login);
+    if (!sameServer(issuer, apiUrl)) {
+      throw new NotLoggedInError(
+        `The stored login (${printable(login.email)}) is for ${printable(issuer)}, not ${apiUrl}; it is never sent to another server.`,
+        [`Run 'base44 login' to log in to ${apiUrl}, or set BASE44_API_URL=${printable(issuer)}.`],
+      );
+    }
+    return login;
+  }
+
+  private refreshOnce(login: StoredLogin): Promise<StoredLogin> {
+    this.refreshing ??= this.refresh(login).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /**
    * Trades the refresh token for a new pair. Only the server saying the refresh token is invalid
-   * ends the login; a network failure or a server error keeps it for the next try.
+   * ends the login, and not when another process has just rotated it: then the file holds the new
+   * pair. A network failure or a server error keeps the login for the next try.
    */
   private async refresh(login: StoredLogin): Promise<StoredLogin> {
     const { apiUrl, home } = this.environment;
-    let response: Response;
-    try {
-      response = await fetch(`${apiUrl}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          refresh_token: login.refreshToken,
-          client_id: CLI_CLIENT_ID,
-        }),
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch (error) {
-      throw unreachable(apiUrl, error);
-    }
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    if (response.status === 400 && body.error === 'invalid_grant') {
+    const answer = await this.tokenClient.exchange('post', 'oauth/token', {
+      credentials: 'none',
+      retry: false,
+      timeoutMs: 15_000,
+      form: { grant_type: 'refresh_token', refresh_token: login.refreshToken, client_id: CLI_CLIENT_ID },
+    });
+    if (answer.status === 400 && (answer.body as { error?: unknown }).error === 'invalid_grant') {
+      const current = await readLogin(home);
+      if (current && current.refreshToken !== login.refreshToken && current.expiresAt > this.now())
+        return current;
       await deleteLogin(home);
       throw new NotLoggedInError(`Your login to ${apiUrl} has expired or was revoked.`);
     }
-    const tokens = TokenResponse.safeParse(body);
-    if (!response.ok || !tokens.success) {
+    const tokens = TokenResponse.safeParse(answer.body);
+    if (answer.status !== 200 || !tokens.success) {
       throw new CliError(
-        `Could not refresh your login (the server answered ${response.status}); it is kept for the next try.`,
+        `Could not refresh your login (the server answered ${answer.status}); it is kept for the next try.`,
         'refresh_failed',
       );
     }
@@ -111,17 +178,21 @@ export class Credentials {
       accessToken: tokens.data.access_token,
       refreshToken: tokens.data.refresh_token,
       expiresAt: this.now() + tokens.data.expires_in * 1000,
+      server: loginServer(login),
     };
     await writeLogin(home, renewed);
     return renewed;
   }
 }
 
-export function unreachable(apiUrl: string, error: unknown): CliError {
-  const cause =
-    (error as { cause?: { code?: string } })?.cause?.code ??
-    (error instanceof Error ? error.message : String(error));
-  return new CliError(`Cannot reach the server at ${apiUrl} (${cause}).`, 'server_unreachable', 1, [
-    'Is base44-server running? Set BASE44_API_URL to use another server.',
-  ]);
+/** The `iss` claim of a JWT, read without verifying it (only to tell which server issued it). */
+function issuerOf(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown };
+    return typeof claims.iss === 'string' ? claims.iss : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -41,22 +41,43 @@ export class InvalidFilesError extends CliError {
   }
 }
 
-/** The server answered with an error. */
+/** The server answered with an error, in its own words. */
 export class ApiError extends CliError {
+  /** `extra_data.errors[]` as `name: message` lines. */
+  readonly details: string[];
+  /** `extra_data.reason`, when the server sent one. */
+  readonly reason: string | undefined;
+  /** From `Retry-After`, when the server sent one. */
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly status: number,
     message: string,
     code: string,
-    hints: string[] = [],
+    extra: {
+      details?: string[];
+      reason?: string | undefined;
+      retryAfterMs?: number | undefined;
+      hints?: string[];
+    } = {},
   ) {
-    super(message, code, ExitCode.failed, hints);
+    super(message, code, ExitCode.failed, extra.hints ?? []);
+    this.details = extra.details ?? [];
+    this.reason = extra.reason;
+    this.retryAfterMs = extra.retryAfterMs;
+  }
+
+  /** The message and each field's complaint on one line, for a connector's `Failed:` entry. */
+  get oneLine(): string {
+    return [this.message, ...this.details].join('; ');
   }
 }
 
 export class NotLoggedInError extends CliError {
-  constructor(message: string) {
-    super(message, 'not_logged_in', ExitCode.failed, [
-      "Run 'base44 login', or set BASE44_API_KEY to a workspace key (b44k_…).",
-    ]);
+  constructor(
+    message: string,
+    hints = ["Run 'base44 login', or set BASE44_API_KEY to a workspace key (b44k_…)."],
+  ) {
+    super(message, 'not_logged_in', ExitCode.failed, hints);
   }
 }

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+]);
+
 export interface ProxiedRequest {
   method: string;
   path: string;
@@ -55,11 +63,9 @@ export async function startInterferingProxy(
     });
     const body = Buffer.from(await response.arrayBuffer());
     requests.push({ method, path, status: response.status });
-    return {
-      status: response.status,
-      headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' },
-      body,
-    };
+    // Every header but those of this hop: the server's own (x-base44-extensions…) reach the CLI.
+    const forwarded = Object.fromEntries([...response.headers].filter(([name]) => !HOP_HEADERS.has(name)));
+    return { status: response.status, headers: forwarded, body };
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -14,7 +14,7 @@ import { appChangedTopic } from './status.js';
 import { bumpRevision, findConnector, readRevision, requestConsent, setScopes } from './store.js';
 
 /** What asking for a connector's scopes comes to: the grant covers them, consent is needed, or someone else owns it. */
-export type AuthorizationOutcome = Exclude<AppliedOutcome, { outcome: 'removed' }>;
+export type AuthorizationOutcome = Exclude<AppliedOutcome, { outcome: 'removed' | 'provisioned' }>;
 
 export interface AuthorizationRequest {
   appId: string;

@@ -67,6 +67,7 @@ describe('base44-server at log level debug, driven through login, connect, token
       })
     ).json()) as DeviceCodeResponse;
     secrets.set('device code', code.device_code);
+    if (!code.verification_uri_complete) throw new Error('base44-server sends verification_uri_complete');
     await approveDeviceLogin(browser, code.verification_uri_complete, { email: EMAIL, password }, 'logs');
 
     const granted = await postForm('/oauth/token', {

@@ -90,7 +90,8 @@ describe.skipIf(skipReason !== undefined)('PostgreSQL going away and coming back
   it('answers 503 database_unavailable on every kind of request while PostgreSQL is down, and serves again once it is back', async () => {
     const applied = await onA.push(ACME);
     const link = applied.results[0]!;
-    if (link.outcome !== 'needs_authorization') throw new Error(`no link: ${JSON.stringify(link)}`);
+    if (link.outcome !== 'needs_authorization' || !link.connection_id)
+      throw new Error(`no link: ${JSON.stringify(link)}`);
     expect(
       (await consentOverHttp(link.redirect_url, { email: 'me@acme.example', decision: 'allow' })).status,
     ).toBe(200);
@@ -156,7 +157,8 @@ describe.skipIf(skipReason !== undefined)('PostgreSQL going away and coming back
     await onA.remove('acme');
     const applied = await onA.push(ACME);
     const link = applied.results[0]!;
-    if (link.outcome !== 'needs_authorization') throw new Error(`no link: ${JSON.stringify(link)}`);
+    if (link.outcome !== 'needs_authorization' || !link.connection_id)
+      throw new Error(`no link: ${JSON.stringify(link)}`);
     let answeredAt: number | undefined;
     const longPoll = onB.status('acme', link.connection_id, 25).then((status) => {
       answeredAt = Date.now();

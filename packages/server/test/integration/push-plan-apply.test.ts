@@ -144,8 +144,8 @@ describe.each(DATABASE_KINDS)('external-auth/plan and external-auth/apply on %s'
   }
 
   function needsAuthorization(result: AppliedOutcome | undefined): string {
-    if (result?.outcome !== 'needs_authorization')
-      throw new Error(`not needs_authorization: ${JSON.stringify(result)}`);
+    if (result?.outcome !== 'needs_authorization' || !result.connection_id)
+      throw new Error(`not needs_authorization with a connection id: ${JSON.stringify(result)}`);
     expect(result.redirect_url).toBe(`${server.url}/oauth/start/${result.connection_id}`);
     return result.connection_id;
   }

@@ -14,7 +14,7 @@ export async function whoami(context: CommandContext, flags: { json?: boolean })
   }
   if (!environment.accessToken && !(await readLogin(environment.home)))
     throw new NotLoggedInError(`Not logged in to ${environment.apiUrl}.`);
-  const userinfo = UserInfoResponse.parse(await context.client.request('get', 'oauth/userinfo'));
+  const userinfo = await context.client.request('get', 'oauth/userinfo', UserInfoResponse);
   if (flags.json)
     output.json({ via: 'login', email: userinfo.email, name: userinfo.name, server: environment.apiUrl });
   else output.line(`Logged in as ${userinfo.email} on ${environment.apiUrl}`);

@@ -4,7 +4,8 @@ import { isInteractive } from '../../core/environment.js';
 import { CliError, ExitCode, UsageError } from '../../core/errors.js';
 import { resolveTarget } from '../../core/project.js';
 import { ConnectorsApi } from '../../core/resources/connectors/api.js';
-import { awaitAuthorizations } from '../../core/resources/connectors/push.js';
+import { awaitAuthorizations } from '../../core/resources/connectors/authorizations.js';
+import { printable } from '../../core/printable.js';
 import type { CommandContext } from '../context.js';
 
 export interface InitiateFlags {
@@ -26,10 +27,12 @@ export async function initiate(context: CommandContext, flags: InitiateFlags): P
   const api = new ConnectorsApi(context.client, target.appId);
   const answer = await api.put(type, scopes);
   if (answer.error) {
-    const who = answer.other_user_email ? ` (already authorized by ${answer.other_user_email})` : '';
+    const who = answer.other_user_email
+      ? ` (already authorized by ${printable(answer.other_user_email)})`
+      : '';
     throw new CliError(
-      `Could not initiate ${type}: ${answer.error_message ?? answer.error}${who}`,
-      answer.error,
+      `Could not initiate ${type}: ${printable(answer.error_message ?? answer.error)}${who}`,
+      printable(answer.error),
     );
   }
   if (flags.json) {
@@ -41,11 +44,11 @@ export async function initiate(context: CommandContext, flags: InitiateFlags): P
     });
     return ExitCode.ok;
   }
-  if (answer.already_authorized || !answer.redirect_url || !answer.connection_id) {
+  if (answer.already_authorized || !answer.redirect_url) {
     output.line(`${type} is already authorized with these scopes.`);
     return ExitCode.ok;
   }
-  output.line(`Authorize ${type} here: ${answer.redirect_url}`);
+  output.line(`Authorize ${type} here: ${printable(answer.redirect_url)}`);
   if (!isInteractive(environment, false)) {
     output.line(
       'Not interactive: open the link above to finish; `base44 connectors status` shows the result.',
@@ -54,16 +57,20 @@ export async function initiate(context: CommandContext, flags: InitiateFlags): P
   }
   if (!(await openInBrowser(answer.redirect_url, environment)))
     output.line('No browser could be opened: open the link above. Still waiting.');
-  const [outcome] = await awaitAuthorizations(api, [{ type, connection_id: answer.connection_id }], {
-    timeoutMs: (flags.timeout ?? 300) * 1000,
-    onSettled: () => {},
-  });
+  const [outcome] = await awaitAuthorizations(
+    api.statusSource(),
+    [{ type, connection_id: answer.connection_id }],
+    {
+      timeoutMs: (flags.timeout ?? 300) * 1000,
+      onSettled: () => {},
+    },
+  );
   if (outcome?.status === 'ACTIVE') {
     output.line(`${output.paint.green('✓')} ${type} authorization complete`);
     return ExitCode.ok;
   }
   output.line(
-    `${output.paint.red('✗')} ${type} ${outcome?.status === 'FAILED' ? `authorization failed: ${outcome.reason}` : 'authorization timed out'}`,
+    `${output.paint.red('✗')} ${type} ${outcome?.status === 'FAILED' ? `authorization failed: ${printable(outcome.reason)}` : 'authorization timed out'}`,
   );
   return ExitCode.failed;
 }

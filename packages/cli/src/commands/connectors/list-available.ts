@@ -1,4 +1,5 @@
 import { ExitCode } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
 import { resolveTarget } from '../../core/project.js';
 import { ConnectorsApi } from '../../core/resources/connectors/api.js';
 import type { CommandContext } from '../context.js';
@@ -18,13 +19,15 @@ export async function listAvailable(
     const note =
       integration.configured === false ? output.paint.yellow(' (not configured on this server)') : '';
     output.line(
-      `${output.paint.bold(integration.display_name)} ${output.paint.dim(integration.integration_type)}${note}`,
+      `${output.paint.bold(printable(integration.display_name))} ${output.paint.dim(integration.integration_type)}${note}`,
     );
-    output.line(`  ${integration.description}`);
+    output.line(`  ${printable(integration.description)}`);
     if (integration.default_scopes?.length)
-      output.line(`  default scopes: ${integration.default_scopes.join(', ')}`);
+      output.line(`  default scopes: ${printable(integration.default_scopes.join(', '))}`);
     for (const field of integration.connection_config_fields) {
-      output.line(`  ${field.name}${field.required ? ' (required)' : ''}: ${field.description}`);
+      output.line(
+        `  ${printable(field.name)}${field.required ? ' (required)' : ''}: ${printable(field.description)}`,
+      );
     }
   }
   output.line(`${integrations.length} integration${integrations.length === 1 ? '' : 's'} available.`);

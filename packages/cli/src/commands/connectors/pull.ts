@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { ExitCode } from '../../core/errors.js';
 import { display, resolveTarget } from '../../core/project.js';
-import { ConnectorsApi } from '../../core/resources/connectors/api.js';
+import { ConnectorsApi, listWithStripe } from '../../core/resources/connectors/api.js';
 import { readConnectorFiles, writeConnectorFile } from '../../core/resources/connectors/files.js';
 import type { CommandContext } from '../context.js';
 
@@ -14,7 +14,7 @@ export async function pull(
   const { environment, output } = context;
   const target = await resolveTarget(environment, flags);
   const show = (path: string) => display(environment, path);
-  const { integrations } = await new ConnectorsApi(context.client, target.appId).list();
+  const { integrations } = await listWithStripe(new ConnectorsApi(context.client, target.appId));
   await mkdir(target.connectorsDir, { recursive: true });
   const local = existsSync(target.connectorsDir) ? await readConnectorFiles(target.connectorsDir, show) : [];
   const localByType = new Map(local.map((file) => [file.type, file]));

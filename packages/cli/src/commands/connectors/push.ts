@@ -4,16 +4,19 @@ import { openInBrowser } from '../../core/browser.js';
 import { isInteractive } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
 import { sayOnInterrupt } from '../../core/interrupt.js';
+import { printable } from '../../core/printable.js';
 import { display, resolveTarget } from '../../core/project.js';
 import { ConnectorsApi } from '../../core/resources/connectors/api.js';
-import { checkTypesOffered, readConnectorFiles } from '../../core/resources/connectors/files.js';
 import {
   type AuthorizationOutcome,
-  applyPlan,
   awaitAuthorizations,
+} from '../../core/resources/connectors/authorizations.js';
+import { checkTypesOffered, readConnectorFiles } from '../../core/resources/connectors/files.js';
+import {
+  applyPlan,
   ConflictError,
   type Plan,
-  planRemote,
+  planAgainstServer,
 } from '../../core/resources/connectors/push.js';
 import { confirm } from '../../ui/confirm.js';
 import { pushText } from '../../ui/messages/push.js';
@@ -83,15 +86,9 @@ async function pushWith(context: CommandContext, flags: PushFlags, progress: Pro
   const api = new ConnectorsApi(context.client, target.appId);
   const desired: DesiredConnector[] = files.map((file) => ({ type: file.type, scopes: file.scopes }));
   // The catalog and the plan in one round trip: planning changes nothing, and an unknown type is
-  // reported where the file names it before the plan's answer is looked at.
-  const planning = planRemote(api, desired);
-  planning.catch(() => {}); // its failure, if any, is read below; the catalog check may end the push first
-  checkTypesOffered(
-    files,
-    (await api.available()).integrations.map((integration) => integration.integration_type),
-  );
+  // reported where the file names it.
+  let { plan } = await planAgainstServer(api, desired, (offered) => checkTypesOffered(files, offered));
   output.line(pushText.found(desired.map((connector) => connector.type)));
-  let plan = await planning;
 
   if (flags.dryRun) {
     const lines = plan.actions.map(pushText.planLine).filter((line): line is string => line !== undefined);
@@ -108,8 +105,8 @@ async function pushWith(context: CommandContext, flags: PushFlags, progress: Pro
     results = await applyPlan(api, desired, plan);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    output.line(pushText.conflict(error.message));
-    plan = await planRemote(api, desired);
+    output.line(pushText.conflict(printable(error.message)));
+    plan = (await planAgainstServer(api, desired)).plan;
     results = await applyPlan(api, desired, plan);
   }
   output.line(pushText.pushed(output.paint));
@@ -124,7 +121,8 @@ async function pushWith(context: CommandContext, flags: PushFlags, progress: Pro
   if (summary.added.length > 0) output.line(pushText.added(summary.added));
   if (summary.removed.length > 0) output.line(pushText.removed(summary.removed));
   if (summary.failed.length > 0) output.line(pushText.failed(summary.failed));
-  output.line(pushText.dashboard(`${environment.apiUrl}/dashboard/apps/${encodeURIComponent(target.appId)}`));
+  for (const claimUrl of summary.claimUrls) output.line(pushText.claimStripe(printable(claimUrl)));
+  output.line(pushText.dashboard(api.dashboardUrl()));
 
   const failedForReal =
     results.some((result) => result.outcome === 'error') ||
@@ -158,7 +156,7 @@ async function authorize(
   if (pending.length === 0) return [];
   output.line();
   output.line(pushText.needAuthorization(pending.length));
-  for (const item of pending) output.line(pushText.authorizationUrl(item.type, item.redirect_url));
+  for (const item of pending) output.line(pushText.authorizationUrl(item.type, printable(item.redirect_url)));
   output.line();
 
   const skipAll = (reason: string): Authorization[] =>
@@ -176,7 +174,7 @@ async function authorize(
   }
   if (ask) output.line();
   for (const item of pending) output.line(pushText.opening(item.type));
-  const waiting = awaitAuthorizations(api, pending, {
+  const waiting = awaitAuthorizations(api.statusSource(), pending, {
     timeoutMs: (flags.timeout ?? 300) * 1000,
     onSettled: (outcome) => {
       onSettled(outcome.type);
@@ -186,7 +184,9 @@ async function authorize(
           : pushText.notCompleted(
               output.paint,
               outcome.type,
-              outcome.status === 'FAILED' ? `authorization failed: ${outcome.reason}` : outcome.reason,
+              printable(
+                outcome.status === 'FAILED' ? `authorization failed: ${outcome.reason}` : outcome.reason,
+              ),
             ),
       );
     },
@@ -204,21 +204,28 @@ function summarize(results: AppliedOutcome[], authorizations: Authorization[]) {
   const added: string[] = [];
   const removed: string[] = [];
   const failed: Unfinished[] = [];
+  const claimUrls: string[] = [];
   for (const result of results) {
     if (result.outcome === 'synced') synced.push(result.type);
     else if (result.outcome === 'removed') removed.push(result.type);
-    else if (result.outcome === 'error') failed.push({ type: result.type, reason: result.error_message });
-    else {
+    else if (result.outcome === 'error')
+      failed.push({ type: result.type, reason: printable(result.error_message) });
+    else if (result.outcome === 'provisioned') {
+      added.push(result.type);
+      if (result.claim_url) claimUrls.push(result.claim_url);
+    } else {
       const authorization = byType.get(result.type);
       if (authorization?.status === 'ACTIVE') added.push(result.type);
       else
         failed.push({
           type: result.type,
-          reason: authorization && 'reason' in authorization ? authorization.reason : 'needs authorization',
+          reason: printable(
+            authorization && 'reason' in authorization ? authorization.reason : 'needs authorization',
+          ),
         });
     }
   }
-  return { synced, added, removed, failed };
+  return { synced, added, removed, failed, claimUrls };
 }
 
 export type { Plan };

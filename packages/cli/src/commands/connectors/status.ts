@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { planPush } from '@base44-connectors/contract';
 import { ExitCode } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
 import { display, resolveTarget } from '../../core/project.js';
-import { ConnectorsApi } from '../../core/resources/connectors/api.js';
+import { ConnectorsApi, listWithStripe } from '../../core/resources/connectors/api.js';
 import { readConnectorFiles } from '../../core/resources/connectors/files.js';
 import { pushText } from '../../ui/messages/push.js';
 import type { CommandContext } from '../context.js';
@@ -14,7 +15,7 @@ export async function status(
 ): Promise<ExitCode> {
   const { environment, output } = context;
   const target = await resolveTarget(environment, flags);
-  const { integrations } = await new ConnectorsApi(context.client, target.appId).list();
+  const { integrations } = await listWithStripe(new ConnectorsApi(context.client, target.appId));
   const local = existsSync(target.connectorsDir)
     ? await readConnectorFiles(target.connectorsDir, (path) => display(environment, path))
     : undefined;
@@ -42,9 +43,9 @@ export async function status(
   for (const connector of integrations) {
     const state = connector.state ?? connector.status;
     const health = (state === 'active' ? output.paint.green : output.paint.yellow)(state.padEnd(stateWidth));
-    const account = connector.user_email ?? '-';
+    const account = printable(connector.user_email ?? '-');
     output.line(
-      `  ${connector.integration_type.padEnd(width)}  ${health}  ${account}  ${connector.scopes.join(' ')}`,
+      `  ${connector.integration_type.padEnd(width)}  ${health}  ${account}  ${printable(connector.scopes.join(' '))}`,
     );
   }
   output.line();

@@ -1,4 +1,5 @@
 import type { PlannedAction } from '@base44-connectors/contract';
+import { printable } from '../../core/printable.js';
 import type { Paint } from '../output.js';
 
 // Every line `connectors push` shows people; the wording of spec/connectors-push.md.
@@ -39,20 +40,26 @@ export const pushText = {
   removed: (types: string[]) => `  Removed: ${types.join(', ')}`,
   failed: (items: { type: string; reason: string }[]) =>
     `  Failed: ${items.map((item) => `${item.type} (${item.reason})`).join(', ')}`,
+  claimStripe: (url: string) => `  Claim your Stripe sandbox: ${url}`,
   dashboard: (url: string) => `  Dashboard: ${url}`,
   planLine: (action: PlannedAction): string | undefined => {
-    switch (action.action) {
-      case 'add':
-        return `+ ${action.type} (new, needs authorization)`;
-      case 'update':
-        return `~ ${action.type} scopes ${[...action.added.map((s) => `+${s}`), ...action.removed.map((s) => `-${s}`)].join(' ')}`;
-      case 'remove':
-        return `- ${action.type} (not in local files)`;
-      case 'keep':
-        return action.status === 'active'
-          ? undefined
-          : `~ ${action.type} (${action.status}, needs authorization)`;
-    }
+    const line = planLineOf(action);
+    return line === undefined ? undefined : printable(line);
   },
   noChanges: 'No changes: the app already matches your connector files.',
 };
+
+function planLineOf(action: PlannedAction): string | undefined {
+  switch (action.action) {
+    case 'add':
+      return `+ ${action.type} (new, needs authorization)`;
+    case 'update':
+      return `~ ${action.type} scopes ${[...action.added.map((s) => `+${s}`), ...action.removed.map((s) => `-${s}`)].join(' ')}`;
+    case 'remove':
+      return `- ${action.type} (not in local files)`;
+    case 'keep':
+      return action.status === 'active'
+        ? undefined
+        : `~ ${action.type} (${action.status}, needs authorization)`;
+  }
+}
