@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { locateProject } from './project-layout.js';
 
 /** Everything the CLI takes from its surroundings, read once at the entry point. */
 export interface CliEnvironment {
@@ -18,8 +22,10 @@ export interface CliEnvironment {
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:4044';
 
+/** Read once, before anything else; the project's `.env` files fill in what the environment lacks. */
 export function readEnvironment(process: NodeJS.Process): CliEnvironment {
-  const env = process.env;
+  const root = locateProject(process.cwd())?.root;
+  const env = root ? withEnvFiles(process.env, root) : process.env;
   const stdoutIsTTY = process.stdout.isTTY === true;
   return {
     cwd: process.cwd(),
@@ -40,4 +46,28 @@ export function readEnvironment(process: NodeJS.Process): CliEnvironment {
 /** No prompt, no browser, nothing that waits for a person (cli.md). */
 export function isInteractive(environment: CliEnvironment, json: boolean): boolean {
   return environment.stdinIsTTY && environment.stdoutIsTTY && !environment.ci && !json;
+}
+
+/** Loaded in this order, each filling in only the variables that are not set yet. */
+export const ENV_FILES = ['.env.local', '.env'];
+
+/**
+ * `env` with the variables of `ROOT/.env.local` and `ROOT/.env` that it does not have, as the
+ * public CLI loads them (dotenv without override): the real environment wins over both files, and
+ * `.env.local` over `.env`. A missing or unreadable file adds nothing. `env` itself is not changed.
+ */
+export function withEnvFiles(env: NodeJS.ProcessEnv, root: string): NodeJS.ProcessEnv {
+  const merged = { ...env };
+  for (const name of ENV_FILES) {
+    let text: string;
+    try {
+      text = readFileSync(join(root, name), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const [key, value] of Object.entries(parseEnv(text))) {
+      if (merged[key] === undefined) merged[key] = value;
+    }
+  }
+  return merged;
 }

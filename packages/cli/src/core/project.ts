@@ -1,17 +1,19 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { getNodeValue } from 'jsonc-parser';
 import type { CliEnvironment } from './environment.js';
 import { CliError, ExitCode, InvalidFilesError, UsageError } from './errors.js';
-import { parseJsonc } from './jsonc.js';
+import { parseJson5 } from './jsonc.js';
+import { APP_FILES, locateProject } from './project-layout.js';
 
 export interface Project {
   root: string;
-  /** `ROOT/base44` */
-  base44Dir: string;
+  /** Where the config is: `ROOT/base44`, or `ROOT` in the flat layout. */
+  configDir: string;
   connectorsDir: string;
   appId: string | undefined;
+  /** Where the app id is read from (or would be). */
+  appFile: string;
 }
 
 /** What a connectors command acts on: an app, and where its connector files live. */
@@ -21,48 +23,45 @@ export interface Target {
   project: Project | undefined;
 }
 
-/** The nearest folder, from `cwd` upward, that holds `base44/config.jsonc` (or `.json`). */
+/**
+ * The nearest project from `cwd` upward (`base44/config.jsonc`, or a flat `config.jsonc`: see
+ * locateProject), with its config and app files read as JSON5. `connectorsDir` (default
+ * `connectors`) is relative to the config's folder.
+ */
 export async function findProject(cwd: string): Promise<Project | undefined> {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const base44Dir = join(dir, 'base44');
-    const configFile = ['config.jsonc', 'config.json']
-      .map((name) => join(base44Dir, name))
-      .find((file) => existsSync(file));
-    if (configFile) {
-      const config = await readJsoncObject(configFile, dir);
-      const connectorsDir = typeof config.connectorsDir === 'string' ? config.connectorsDir : 'connectors';
-      const appFile = ['.app.jsonc', '.app.json']
-        .map((name) => join(base44Dir, name))
-        .find((file) => existsSync(file));
-      const app = appFile ? await readJsoncObject(appFile, dir) : {};
-      return {
-        root: dir,
-        base44Dir,
-        connectorsDir: resolve(base44Dir, connectorsDir),
-        appId: typeof app.id === 'string' && app.id ? app.id : undefined,
-      };
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
+  const layout = locateProject(cwd);
+  if (!layout) return undefined;
+  const config = await readObject(layout.configFile, layout.root);
+  const connectorsDir = typeof config.connectorsDir === 'string' ? config.connectorsDir : 'connectors';
+  const app = layout.appFile ? await readObject(layout.appFile, layout.root) : {};
+  return {
+    root: layout.root,
+    configDir: layout.configDir,
+    connectorsDir: resolve(layout.configDir, connectorsDir),
+    appId: typeof app.id === 'string' && app.id ? app.id : undefined,
+    appFile: layout.appFile ?? join(layout.configDir, APP_FILES[0]!),
+  };
 }
 
+/**
+ * The app is `--app-id`, else `BASE44_APP_ID` (which overrides `.app.jsonc`, as in the public CLI),
+ * else the project's `.app.jsonc`. The folder is `--dir`, else the project's, else `./connectors`.
+ */
 export async function resolveTarget(
   environment: CliEnvironment,
   flags: { appId?: string | undefined; dir?: string | undefined },
 ): Promise<Target> {
   const project = await findProject(environment.cwd);
   const dir = flags.dir ? resolve(environment.cwd, flags.dir) : undefined;
+  const appId = flags.appId ?? environment.appId ?? project?.appId;
   if (project) {
-    const appId = flags.appId ?? project.appId;
     if (!appId) {
-      throw new UsageError(
-        `${display(environment, join(project.base44Dir, '.app.jsonc'))} is missing, so the app is not known.`,
-        ['Add it with {"id": "<app id>"}, or pass --app-id.'],
-      );
+      throw new UsageError(`${display(environment, project.appFile)} is missing, so the app is not known.`, [
+        'Add it with {"id": "<app id>"}, or pass --app-id (or set BASE44_APP_ID).',
+      ]);
     }
     return { appId, connectorsDir: dir ?? project.connectorsDir, project };
   }
-  const appId = flags.appId ?? environment.appId;
   if (!appId) {
     throw new UsageError(
       `No base44 project here: no base44/config.jsonc in ${environment.cwd} or any folder above it.`,
@@ -78,7 +77,7 @@ export function display(environment: Pick<CliEnvironment, 'cwd'>, path: string):
   return shown && !shown.startsWith('..') ? shown : path;
 }
 
-async function readJsoncObject(file: string, root: string): Promise<Record<string, unknown>> {
+async function readObject(file: string, root: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -90,7 +89,7 @@ async function readJsoncObject(file: string, root: string): Promise<Record<strin
     );
   }
   const shown = relative(root, file);
-  const parsed = parseJsonc(shown, text);
+  const parsed = parseJson5(shown, text);
   if (parsed.problems.length > 0) throw new InvalidFilesError(parsed.problems);
   const value = parsed.root ? getNodeValue(parsed.root) : undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

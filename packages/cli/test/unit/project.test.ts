@@ -21,9 +21,10 @@ describe('findProject', () => {
     const project = await findProject(await nestedFolder(root));
     expect(project).toEqual({
       root,
-      base44Dir: join(root, 'base44'),
+      configDir: join(root, 'base44'),
       connectorsDir: join(root, 'base44', 'connectors'),
       appId: APP_ID,
+      appFile: join(root, 'base44', '.app.jsonc'),
     });
   });
 
@@ -64,6 +65,98 @@ describe('findProject', () => {
     const error = await findProject(root).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(InvalidFilesError);
     expect((error as InvalidFilesError).message).toMatch(/^base44\/config\.jsonc:3:1: invalid JSON/);
+  });
+});
+
+describe('findProject: the flat layout (config.jsonc at the project root)', () => {
+  it('finds a flat config.jsonc with .app.jsonc beside it, connectorsDir relative to that folder', async () => {
+    const root = await aTempDir();
+    await writeFiles(root, { 'config.jsonc': '{"name": "todo"}', '.app.jsonc': `{"id": "${APP_ID}"}` });
+    expect(await findProject(await nestedFolder(root))).toEqual({
+      root,
+      configDir: root,
+      connectorsDir: join(root, 'connectors'),
+      appId: APP_ID,
+      appFile: join(root, '.app.jsonc'),
+    });
+  });
+
+  it('finds a flat config.json holding a base44 key, without .app.jsonc', async () => {
+    const root = await aTempDir();
+    await writeFiles(root, { 'config.json': '{"connectorsDir": "oauth"}' });
+    expect(await findProject(root)).toMatchObject({
+      root,
+      connectorsDir: join(root, 'oauth'),
+      appId: undefined,
+    });
+  });
+
+  it("is not hijacked by another tool's config.json: no base44 key and no .app.jsonc beside it", async () => {
+    const root = await aTempDir();
+    await aProject(root, { appId: APP_ID });
+    const tool = join(root, 'tools', 'linter');
+    await writeFiles(tool, { 'config.json': '{"name": "linter", "rules": {}}' });
+    await writeFiles(join(root, 'tools'), { 'config.json': '["not", "an", "object"]' });
+    await writeFiles(join(root, 'web'), { 'config.json': '{ broken' });
+    for (const cwd of [tool, join(root, 'tools'), join(root, 'web')])
+      expect(await findProject(cwd)).toMatchObject({ root, appId: APP_ID });
+  });
+
+  it('prefers base44/config.jsonc to a flat config.jsonc in the same folder', async () => {
+    const root = await aTempDir();
+    await aProject(root, { appId: APP_ID });
+    await writeFiles(root, {
+      'config.jsonc': '{"connectorsDir": "flat"}',
+      '.app.jsonc': '{"id": "flat-app"}',
+    });
+    expect(await findProject(root)).toMatchObject({
+      configDir: join(root, 'base44'),
+      connectorsDir: join(root, 'base44', 'connectors'),
+      appId: APP_ID,
+    });
+  });
+
+  it('from inside base44/, finds the usual layout of the folder above (the root is not base44/)', async () => {
+    const root = await aTempDir();
+    await aProject(root, { appId: APP_ID, connectors: { 'slack.jsonc': '{"type": "slack"}' } });
+    const project = await findProject(join(root, 'base44', 'connectors'));
+    expect(project).toMatchObject({ root, configDir: join(root, 'base44'), appId: APP_ID });
+  });
+
+  it('names a broken flat config at line:column when .app.jsonc makes it a project', async () => {
+    const root = await aTempDir();
+    await writeFiles(root, { 'config.jsonc': '{\n  connectorsDir: "x" "y"\n}', '.app.jsonc': '{}' });
+    const error = await findProject(root).catch((thrown: unknown) => thrown);
+    expect((error as InvalidFilesError).message).toBe(
+      "config.jsonc:2:22: invalid JSON5: unexpected character '\\\"'",
+    );
+  });
+});
+
+describe('findProject: JSON5 project files', () => {
+  it('reads config and .app files written in JSON5: unquoted keys, single quotes', async () => {
+    const root = await aTempDir();
+    await writeFiles(root, {
+      'base44/config.jsonc': "// JSON5\n{ name: 'todo', connectorsDir: 'oauth', }",
+      'base44/.app.jsonc': `{ id: '${APP_ID}' }`,
+    });
+    expect(await findProject(root)).toMatchObject({
+      connectorsDir: join(root, 'base44', 'oauth'),
+      appId: APP_ID,
+    });
+  });
+
+  it('names a JSON5 syntax error in .app.jsonc at its line and column', async () => {
+    const root = await aTempDir();
+    await writeFiles(root, {
+      'base44/config.jsonc': '{}',
+      'base44/.app.jsonc': "{\n  id: 'abc',\n  oops\n}",
+    });
+    const error = await findProject(root).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(InvalidFilesError);
+    expect((error as InvalidFilesError).message).toBe(
+      "base44/.app.jsonc:4:1: invalid JSON5: unexpected character '}'",
+    );
   });
 });
 
@@ -109,6 +202,21 @@ describe('resolveTarget', () => {
     const cwd = await aTempDir();
     const target = await resolveTarget(aCliEnvironment({ cwd, appId: APP_ID }), { dir: 'oauth/conns' });
     expect(target).toMatchObject({ appId: APP_ID, connectorsDir: join(cwd, 'oauth', 'conns') });
+  });
+
+  it('inside a project, BASE44_APP_ID overrides .app.jsonc (as the public CLI does), and --app-id both', async () => {
+    const root = await aTempDir();
+    await aProject(root, { appId: APP_ID });
+    const environment = aCliEnvironment({ cwd: root, appId: 'from-env' });
+    expect((await resolveTarget(environment, {})).appId).toBe('from-env');
+    expect((await resolveTarget(environment, { appId: 'from-flag' })).appId).toBe('from-flag');
+  });
+
+  it('inside a flat project without .app.jsonc, names where .app.jsonc belongs', async () => {
+    const root = await aTempDir();
+    await writeFiles(root, { 'config.jsonc': '{"connectorsDir": "connectors"}' });
+    const error = await resolveTarget(aCliEnvironment({ cwd: root }), {}).catch((thrown: unknown) => thrown);
+    expect((error as UsageError).message).toBe('.app.jsonc is missing, so the app is not known.');
   });
 
   it('prefers --app-id to BASE44_APP_ID without a project', async () => {

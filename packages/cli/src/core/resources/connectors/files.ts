@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConnectorScope, closestMatch, IntegrationType } from '@base44-connectors/contract';
+import JSON5 from 'json5';
 import { applyEdits, findNodeAtLocation, modify, type Node } from 'jsonc-parser';
 import { CliError, ExitCode, type FileProblem, InvalidFilesError } from '../../errors.js';
-import { parseJsonc } from '../../jsonc.js';
+import { parseJson5 } from '../../jsonc.js';
 
 /** One connector file as read: its connector, and where its type is written (for later errors). */
 export interface ConnectorFile {
@@ -96,7 +97,7 @@ export function readConnectorFile(
   shownPath: string,
   text: string,
 ): { file?: ConnectorFile; problems: FileProblem[] } {
-  const parsed = parseJsonc(shownPath, text);
+  const parsed = parseJson5(shownPath, text);
   if (parsed.problems.length > 0) return { problems: parsed.problems };
   const at = (node: Node | undefined, fallback = 0) => parsed.locate(node?.offset ?? fallback);
   const problem = (node: Node | undefined, message: string): FileProblem => ({
@@ -194,7 +195,9 @@ export function checkTypesOffered(files: readonly ConnectorFile[], offered: read
 
 /**
  * Writes a connector's file so that it holds these scopes. A file that already says so is left
- * alone; one that differs keeps its comments and layout (only the scopes change); writes are atomic.
+ * alone; one that differs keeps its comments and layout (only the scopes change), unless it is
+ * written in JSON5 beyond JSON with comments: that one is written anew as JSON, keeping its
+ * `$schema`. Writes are atomic.
  */
 export async function writeConnectorFile(
   dir: string,
@@ -203,16 +206,35 @@ export async function writeConnectorFile(
 ): Promise<'written' | 'unchanged'> {
   if (existing && sameScopes(existing.scopes, connector.scopes)) return 'unchanged';
   const path = existing?.path ?? join(dir, `${connector.type}.jsonc`);
-  const text = existing
-    ? applyEdits(
-        await readFile(existing.path, 'utf8'),
-        modify(await readFile(existing.path, 'utf8'), ['scopes'], connector.scopes, {
-          formattingOptions: { insertSpaces: true, tabSize: 2 },
-        }),
-      )
-    : `${JSON.stringify({ type: connector.type, scopes: connector.scopes }, null, 2)}\n`;
+  const before = existing ? await readFile(existing.path, 'utf8') : undefined;
+  const text =
+    before !== undefined && !parseJson5(existing!.shownPath, before).json5Only
+      ? applyEdits(
+          before,
+          modify(before, ['scopes'], connector.scopes, {
+            formattingOptions: { insertSpaces: true, tabSize: 2 },
+          }),
+        )
+      : newFileText(connector, before);
   await writeAtomically(path, text);
   return 'written';
+}
+
+/** A connector file's whole text: `$schema` (kept from the file it replaces), type and scopes. */
+function newFileText(connector: { type: string; scopes: string[] }, replaced: string | undefined): string {
+  const { type, scopes } = connector;
+  const schema = replaced === undefined ? undefined : schemaOf(replaced);
+  const body = schema === undefined ? { type, scopes } : { $schema: schema, type, scopes };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+function schemaOf(text: string): string | undefined {
+  try {
+    const { $schema } = JSON5.parse<{ $schema?: unknown }>(text);
+    return typeof $schema === 'string' ? $schema : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function writeAtomically(path: string, text: string, mode = 0o644): Promise<void> {

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  readConnectorFile,
+  readConnectorFiles,
+  writeConnectorFile,
+} from '../../src/core/resources/connectors/files.js';
+import { aTempDir, writeFiles } from '../support/temp.js';
+
+// The public CLI's conventions for connector files: JSON5.
+
+const read = (text: string, shown = 'connectors/slack.jsonc') =>
+  readConnectorFile(`/project/${shown}`, shown, text);
+
+/** Every problem reading `text` finds, as `line:column: message`. */
+function problems(text: string): string[] {
+  const result = read(text);
+  expect(result.file).toBeUndefined();
+  return result.problems.map((problem) => `${problem.line}:${problem.column}: ${problem.message}`);
+}
+
+describe('connector files in JSON5', () => {
+  it('reads unquoted keys, single quotes, comments and trailing commas, the type located where it is written', () => {
+    const { file, problems } = read(
+      "// JSON5\n{\n  type: 'slack',\n  scopes: ['chat:write', \"channels:read\",],\n}\n",
+    );
+    expect(problems).toEqual([]);
+    expect(file).toMatchObject({
+      type: 'slack',
+      scopes: ['chat:write', 'channels:read'],
+      typeAt: { line: 3, column: 9 },
+    });
+  });
+
+  it('names problems of a JSON5 file where they are written', () => {
+    expect(problems("{\n  type: 'slack',\n  scopes: ['a', 7, 'b c'],\n}")).toEqual([
+      '3:17: "scopes"[1] must be a non-empty string',
+      '3:20: "scopes"[2] "b c" must be one scope, without spaces or control characters (one scope per string)',
+    ]);
+    expect(problems("{type: 'slack', 'type': 'notion'}")).toEqual([
+      '1:17: "type" is written twice (first at 1:2): keep one',
+    ]);
+    expect(problems('{type: 0x10}')).toEqual(['1:8: "type" must be a string']);
+  });
+
+  it('names a JSON5 syntax error at its line and column, with what is wrong', () => {
+    expect(problems("{\n  type: 'slack'\n  scopes: []\n}")).toEqual([
+      "3:3: invalid JSON5: unexpected character 's'",
+    ]);
+    expect(problems("{type: 'slack', scopes: ['a' 'b']}")).toEqual([
+      "1:30: invalid JSON5: unexpected character '\\''",
+    ]);
+  });
+
+  it('keeps the JSON words for a file that is broken before anything JSON5 would read', () => {
+    expect(problems('{\n  "type": "slack"\n  "scopes": []\n}\n')).toEqual([
+      '3:3: invalid JSON: expected ","',
+    ]);
+  });
+
+  it('writes a JSON5-only file anew as JSON when its scopes change, keeping $schema', async () => {
+    const dir = await aTempDir();
+    await writeFiles(dir, {
+      'slack.jsonc': "{ $schema: 'https://example.test/s.json', type: 'slack', scopes: ['a'] }",
+    });
+    const [before] = await readConnectorFiles(dir, (path) => path);
+    expect(await writeConnectorFile(dir, { type: 'slack', scopes: ['a', 'b'] }, before)).toBe('written');
+    expect(JSON.parse(await readFile(join(dir, 'slack.jsonc'), 'utf8'))).toEqual({
+      $schema: 'https://example.test/s.json',
+      type: 'slack',
+      scopes: ['a', 'b'],
+    });
+  });
+
+  it('leaves a JSON5-only file untouched when its scopes are already right', async () => {
+    const dir = await aTempDir();
+    const text = "{ type: 'slack', scopes: ['a'] } // mine";
+    await writeFiles(dir, { 'slack.jsonc': text });
+    const [before] = await readConnectorFiles(dir, (path) => path);
+    expect(await writeConnectorFile(dir, { type: 'slack', scopes: ['a'] }, before)).toBe('unchanged');
+    expect(await readFile(join(dir, 'slack.jsonc'), 'utf8')).toBe(text);
+  });
+});
