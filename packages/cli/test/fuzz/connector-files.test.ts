@@ -61,8 +61,9 @@ function expectOneOutcome(text: string): ReturnType<typeof read> {
   return result;
 }
 
-// The oracle, written from the spec rather than from the reader.
-const TYPE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+// The oracle, written from the spec rather than from the reader. Types are case-insensitive (ASCII).
+const TYPE = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+const lowerAscii = (type: string) => type.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 const READ_KEYS = ['type', 'scopes', '$schema'];
 
 function isOneScope(scope: string): boolean {
@@ -126,7 +127,11 @@ function expectedReading(entries: readonly DocumentEntry[], doc: RenderedDocumen
   const schemaIndex = find('$schema');
   if (schemaIndex >= 0 && typeof entries[schemaIndex]!.value !== 'string')
     problems.push({ at: doc.valueAt[schemaIndex]!, says: '"$schema" must be a string' });
-  return problems.length > 0 ? { problems } : { file: { type: type as string, scopes: scopes as string[] } };
+  if (problems.length === 0 && lowerAscii(type as string) === 'stripe' && (scopes as string[]).length > 0)
+    problems.push({ at: doc.valueAt[scopesIndex]!, says: '"scopes" must be empty for stripe' });
+  return problems.length > 0
+    ? { problems }
+    : { file: { type: lowerAscii(type as string), scopes: scopes as string[] } };
 }
 
 describe('connector files under fuzzing', () => {

@@ -47,10 +47,10 @@ describe('connector files: odd input', () => {
 
   it('shows bidirectional and invisible characters of a bad type escaped, and long values cut', () => {
     expect(problems('{"type": "abc\u202Edef\u200B"}')).toEqual([
-      '1:10: "type" "abc\\u202edef\\u200b" must be lower-case letters, digits, "_" or "-"',
+      '1:10: "type" "abc\\u202edef\\u200b" must be letters, digits, "_" or "-"',
     ]);
     const [long] = problems(`{"type": "${'X'.repeat(5000)}"}`);
-    expect(long).toBe(`1:10: "type" "${'X'.repeat(80)}…" must be lower-case letters, digits, "_" or "-"`);
+    expect(long).toBe(`1:10: "type" "${'X'.repeat(80)}…" must be letters, digits, "_" or "-"`);
   });
 
   it('refuses nesting a hundred levels deep with one problem, where it goes too deep', () => {

@@ -1,14 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { STRIPE_TYPE } from '@base44-connectors/contract';
 import { describe, expect, it } from 'vitest';
+import type { InvalidFilesError } from '../../src/core/errors.js';
 import {
+  type ConnectorFile,
+  checkTypesOffered,
   readConnectorFile,
   readConnectorFiles,
   writeConnectorFile,
 } from '../../src/core/resources/connectors/files.js';
 import { aTempDir, writeFiles } from '../support/temp.js';
 
-// The public CLI's conventions for connector files: JSON5.
+// The public CLI's conventions for connector files: JSON5, case-insensitive types, stripe.
 
 const read = (text: string, shown = 'connectors/slack.jsonc') =>
   readConnectorFile(`/project/${shown}`, shown, text);
@@ -80,5 +84,71 @@ describe('connector files in JSON5', () => {
     const [before] = await readConnectorFiles(dir, (path) => path);
     expect(await writeConnectorFile(dir, { type: 'slack', scopes: ['a'] }, before)).toBe('unchanged');
     expect(await readFile(join(dir, 'slack.jsonc'), 'utf8')).toBe(text);
+  });
+});
+
+describe('connector types are case-insensitive', () => {
+  it('reads "type": "Slack" as the slack connector', () => {
+    expect(read('{"type": "Slack", "scopes": ["a"]}').file).toMatchObject({ type: 'slack', scopes: ['a'] });
+  });
+
+  it('counts "Slack" and "slack" in two files as the same type', async () => {
+    const root = await aTempDir();
+    await writeFiles(join(root, 'connectors'), {
+      'a.jsonc': '{"type": "Slack"}',
+      'b.jsonc': '{"type": "slack"}',
+    });
+    const error = await readConnectorFiles(join(root, 'connectors'), (path) =>
+      path.slice(root.length + 1),
+    ).catch((thrown: unknown) => thrown);
+    expect((error as InvalidFilesError).message).toBe(
+      'connectors/b.jsonc:1:10: type "slack" is also the type of connectors/a.jsonc: one file per connector',
+    );
+  });
+
+  it('folds only ASCII letters: a look-alike letter is still refused', () => {
+    expect(problems('{"type": "\u212Aafka"}')).toEqual([
+      '1:10: "type" "\u212Aafka" must be letters, digits, "_" or "-"',
+    ]);
+  });
+
+  it('keeps "Slack" as written when pull changes only the scopes', async () => {
+    const dir = await aTempDir();
+    await writeFiles(dir, { 'slack.jsonc': '// mine\n{"type": "Slack", "scopes": ["a"]}\n' });
+    const [before] = await readConnectorFiles(dir, (path) => path);
+    await writeConnectorFile(dir, { type: 'slack', scopes: ['b'] }, before);
+    const text = await readFile(join(dir, 'slack.jsonc'), 'utf8');
+    expect(text).toContain('// mine');
+    expect(text).toContain('"type": "Slack"');
+    expect(read(text).file?.scopes).toEqual(['b']);
+  });
+});
+
+describe('stripe', () => {
+  const aFile = (type: string): ConnectorFile => ({
+    path: `/project/connectors/${type}.jsonc`,
+    shownPath: `connectors/${type}.jsonc`,
+    type,
+    scopes: [],
+    typeAt: { line: 1, column: 10 },
+  });
+
+  it('is a valid type though servers do not list it among the available integrations', () => {
+    expect(STRIPE_TYPE).toBe('stripe');
+    expect(read('{"type": "stripe"}').file).toMatchObject({ type: 'stripe', scopes: [] });
+    expect(() => checkTypesOffered([aFile('stripe')], ['slack', 'notion'])).not.toThrow();
+  });
+
+  it('is suggested for a near miss', () => {
+    expect(() => checkTypesOffered([aFile('strpe')], ['slack'])).toThrow(
+      'connectors/strpe.jsonc:1:10: unknown connector type "strpe" (did you mean "stripe"?)',
+    );
+  });
+
+  it('refuses scopes on stripe where they are written: it is connected without OAuth scopes', () => {
+    expect(problems('{\n  "type": "Stripe",\n  "scopes": ["read_write"]\n}')).toEqual([
+      '3:13: "scopes" must be empty for stripe: it is connected without OAuth scopes',
+    ]);
+    expect(read('{"type": "stripe", "scopes": []}').problems).toEqual([]);
   });
 });

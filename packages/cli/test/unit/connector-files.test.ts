@@ -114,9 +114,9 @@ describe('readConnectorFile: one file', () => {
 
   it('names a "type" with characters a connector type cannot have', () => {
     expect(onlyProblem('{"type": "Slack Bot"}')).toBe(
-      'connectors/slack.jsonc:1:10: "type" "Slack Bot" must be lower-case letters, digits, "_" or "-"',
+      'connectors/slack.jsonc:1:10: "type" "Slack Bot" must be letters, digits, "_" or "-"',
     );
-    expect(onlyProblem('{"type": ""}')).toMatch(/:1:10: "type" "" must be lower-case letters/);
+    expect(onlyProblem('{"type": ""}')).toMatch(/:1:10: "type" "" must be letters/);
   });
 
   it('names "scopes" that are not a list', () => {

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConnectorScope, closestMatch, IntegrationType } from '@base44-connectors/contract';
+import { ConnectorScope, closestMatch, IntegrationType, STRIPE_TYPE } from '@base44-connectors/contract';
 import JSON5 from 'json5';
 import { applyEdits, findNodeAtLocation, modify, type Node } from 'jsonc-parser';
+import { normaliseType } from '../../connector-type.js';
 import { CliError, ExitCode, type FileProblem, InvalidFilesError } from '../../errors.js';
 import { parseJson5 } from '../../jsonc.js';
 
@@ -11,6 +12,7 @@ import { parseJson5 } from '../../jsonc.js';
 export interface ConnectorFile {
   path: string;
   shownPath: string;
+  /** Lower-cased: types are case-insensitive (`"Slack"` is the `slack` connector), as in the public CLI. */
   type: string;
   scopes: string[];
   typeAt: { line: number; column: number };
@@ -120,11 +122,9 @@ export function readConnectorFile(
   let type: string | undefined;
   if (!typeNode) problems.push(problem(root, 'missing "type" (the connector type, e.g. "slack")'));
   else if (typeNode.type !== 'string') problems.push(problem(typeNode, '"type" must be a string'));
-  else if (!IntegrationType.safeParse(typeNode.value).success) {
-    problems.push(
-      problem(typeNode, `"type" ${quoted(typeNode.value)} must be lower-case letters, digits, "_" or "-"`),
-    );
-  } else type = typeNode.value;
+  else if (!IntegrationType.safeParse(normaliseType(typeNode.value)).success) {
+    problems.push(problem(typeNode, `"type" ${quoted(typeNode.value)} must be letters, digits, "_" or "-"`));
+  } else type = normaliseType(typeNode.value);
 
   const scopesNode = findNodeAtLocation(root, ['scopes']);
   const scopes: string[] = [];
@@ -138,6 +138,10 @@ export function readConnectorFile(
       problems.push(problem(scope, `"scopes"[${index}] ${quoted(scope.value)} ${why}`));
     } else scopes.push(scope.value);
   }
+  if (type === STRIPE_TYPE && scopes.length > 0)
+    problems.push(
+      problem(scopesNode, '"scopes" must be empty for stripe: it is connected without OAuth scopes'),
+    );
 
   const schemaNode = findNodeAtLocation(root, ['$schema']);
   if (schemaNode && schemaNode.type !== 'string')
@@ -176,8 +180,12 @@ function quoted(value: string): string {
   });
 }
 
-/** Types this server does not offer, each reported where it is written, with the closest valid type. */
-export function checkTypesOffered(files: readonly ConnectorFile[], offered: readonly string[]): void {
+/**
+ * Types this server does not offer, each reported where it is written, with the closest valid type.
+ * Stripe is always valid: servers do not list it among the available integrations.
+ */
+export function checkTypesOffered(files: readonly ConnectorFile[], listed: readonly string[]): void {
+  const offered = listed.includes(STRIPE_TYPE) ? listed : [...listed, STRIPE_TYPE];
   const known = new Set(offered);
   const problems = files
     .filter((file) => !known.has(file.type))
