@@ -10,7 +10,8 @@ import type { CommandContext } from '../context.js';
 
 export interface InitiateFlags {
   integrationType: string;
-  scopes?: string;
+  /** As given: `--scopes a b`, `--scopes a,b` and `--scopes a --scopes b` are the same. */
+  scopes?: string[];
   appId?: string;
   json?: boolean;
   timeout?: number;
@@ -22,7 +23,7 @@ export async function initiate(context: CommandContext, flags: InitiateFlags): P
   const type = flags.integrationType;
   if (!IntegrationType.safeParse(type).success)
     throw new UsageError(`--integration-type "${type}" is not a connector type (e.g. slack)`);
-  const scopes = (flags.scopes ?? '').split(/[\s,]+/).filter(Boolean);
+  const scopes = (flags.scopes ?? []).flatMap((given) => given.split(/[\s,]+/)).filter(Boolean);
   const target = await resolveTarget(environment, { appId: flags.appId });
   const api = new ConnectorsApi(context.client, target.appId);
   const answer = await api.put(type, scopes);
