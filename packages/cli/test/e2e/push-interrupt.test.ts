@@ -2,25 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, type Connector } from '../support/cli.js';
 import { type InterferingProxy, startInterferingProxy } from '../support/interfering-proxy.js';
 import { aPushSession, authorizationLinks, connectorStatuses } from '../support/push-session.js';
-import { consentOverHttp, type SandboxServer, startSandboxServer } from '../support/server.js';
+import { consentOverHttp, type SandboxServer, SERVER_MODES, startSandboxServer } from '../support/server.js';
 import { pollUntil, URL_PLACEHOLDER, withoutUrls } from '../support/terminal.js';
 
 // `base44 connectors push` in a real terminal (tmux) against `base44-server start --sandbox`,
 // interrupted with Ctrl-C: while the apply request is on its way, and while it waits for the
 // authorizations. The CLI says in a last line what the server holds and ends as interrupted
 // (exit status 130, at once); the server holds the push whole, never half of it; and the next
-// push picks up every connector still pending.
+// push picks up every connector still pending. Against our server and one answering as the
+// Base44 cloud does (which has no apply: there the push is its PUTs, and all of them are sent).
 
 const SLACK: Connector = { type: 'slack', scopes: ['chat:write'] };
 const NOTION: Connector = { type: 'notion', scopes: ['read_content'] };
 const INTERRUPTED = 130;
 
-describe('base44 connectors push interrupted with Ctrl-C', () => {
+describe.each(SERVER_MODES)('base44 connectors push interrupted with Ctrl-C (server: %s)', (mode) => {
   let server: SandboxServer;
 
   beforeAll(async () => {
     assertCliBuilt();
-    server = await startSandboxServer({ apps: 2 });
+    server = await startSandboxServer({ apps: 2, mode });
   });
   afterAll(() => server?.stop());
 
@@ -72,6 +73,7 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
       '  Added: notion',
       `  Dashboard: ${URL_PLACEHOLDER}`,
     ]);
+    expect(completed.lines.at(-1)).toBe(`  Dashboard: ${server.dashboardUrl(appId)}`);
     expect(completed.code).toBe(0);
     expect(await connectorStatuses(server, appId)).toEqual([
       { integration_type: 'notion', status: 'active' },
@@ -89,14 +91,16 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const proxy: InterferingProxy = await startInterferingProxy(
-      server.url,
-      ({ method, path }) => method === 'POST' && path.endsWith('/external-auth/apply'),
-      async () => {
-        held();
-        await released;
-      },
-    );
+    // The push's changes travel in one apply on our server, in a PUT per connector on the cloud:
+    // all of them held, so Ctrl-C comes once the whole push is on its way.
+    const { isApplyRequest, applyRequestCount } = server.differences;
+    const applyRequests = applyRequestCount(2);
+    let arrived = 0;
+    const proxy: InterferingProxy = await startInterferingProxy(server.url, isApplyRequest, async () => {
+      if (++arrived === applyRequests) held();
+      await released;
+    });
+    const applied = () => proxy.requests.filter(isApplyRequest);
     try {
       const session = await aPushSession(server, appId, [SLACK, NOTION], { apiUrl: proxy.url });
       const first = await session.inTerminal(['connectors', 'push', '-y']);
@@ -110,14 +114,14 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
       ]);
       expect(interrupted.code).toBe(INTERRUPTED);
 
-      // The request was already sent: the server applies it, whole, though nobody waits for the answer.
+      // The requests were already sent: the server applies them, whole, though nobody waits for the answers.
       release();
       await pollUntil(
-        async () => proxy.requests.some((request) => request.path.endsWith('/apply')),
+        async () => applied().length === applyRequests,
         10_000,
-        () => 'the held apply to reach the server',
+        () => 'the held apply requests to reach the server',
       );
-      expect(proxy.requests.find((request) => request.path.endsWith('/apply'))?.status).toBe(200);
+      expect(applied().map((request) => request.status)).toEqual(Array(applyRequests).fill(200));
       expect(await connectorStatuses(server, appId)).toEqual([
         { integration_type: 'notion', status: 'disconnected' },
         { integration_type: 'slack', status: 'disconnected' },
@@ -134,6 +138,7 @@ describe('base44 connectors push interrupted with Ctrl-C', () => {
         '  Added: notion, slack',
         `  Dashboard: ${URL_PLACEHOLDER}`,
       ]);
+      expect(completed.lines.at(-1)).toBe(`  Dashboard: ${server.dashboardUrl(appId)}`);
       expect(completed.code).toBe(0);
     } finally {
       release();

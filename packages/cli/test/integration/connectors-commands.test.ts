@@ -5,16 +5,17 @@ import type { AvailableIntegrationsResponse } from '@base44-connectors/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConnectorFile } from '../../src/core/resources/connectors/files.js';
 import { base44, type CliSettings } from '../support/run.js';
-import { type SandboxServer, startSandboxServer } from '../support/server.js';
+import { type SandboxServer, SERVER_MODES, startSandboxServer } from '../support/server.js';
 import { aProject, aTempDir, connectorJson, writeFiles } from '../support/temp.js';
 
-// pull, list-available, create and status against a real server, without a terminal.
+// pull, list-available, create and status against a real server, without a terminal: our own,
+// and one answering as the Base44 cloud does.
 
-describe('connectors pull, list-available, create and status', () => {
+describe.each(SERVER_MODES)('connectors pull, list-available, create and status (server: %s)', (mode) => {
   let server: SandboxServer;
 
   beforeAll(async () => {
-    server = await startSandboxServer({ apps: 4 });
+    server = await startSandboxServer({ apps: 4, mode });
   });
   afterAll(() => server?.stop());
 
@@ -100,7 +101,7 @@ describe('connectors pull, list-available, create and status', () => {
     expect(await readFile(join(connectorsDir, 'slack.jsonc'), 'utf8')).toBe(broken);
   });
 
-  it('list-available --json is {"integrations": [...]} with the catalog, on stdout alone', async () => {
+  it('list-available --json is {"integrations": [...]} with the catalog as served, on stdout alone', async () => {
     const { settings, root } = await project(server.appIds[0]!);
     const result = await base44(settings, root, ['connectors', 'list-available', '--json']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -112,10 +113,14 @@ describe('connectors pull, list-available, create and status', () => {
         integration_type: 'slack',
         display_name: 'Slack',
         description: expect.any(String),
-        default_scopes: expect.arrayContaining(['chat:write']),
+        // An [ext] field: the cloud's catalog names no default scopes.
+        ...(server.differences.extensions ? { default_scopes: expect.arrayContaining(['chat:write']) } : {}),
         connection_config_fields: expect.any(Array),
       }),
     );
+    if (!server.differences.extensions)
+      for (const integration of document.integrations)
+        expect(integration).not.toHaveProperty('default_scopes');
   });
 
   it('list-available prints each integration for people, and the count', async () => {
@@ -126,7 +131,7 @@ describe('connectors pull, list-available, create and status', () => {
     expect(result.stdout).toMatch(/^\d+ integrations available\.$/m);
   });
 
-  it("create writes <type>.jsonc with the catalog's default scopes, readable as a connector file", async () => {
+  it("create writes <type>.jsonc with the catalog's default scopes (none from the cloud), readable as a connector file", async () => {
     const { settings, root, connectorsDir } = await project(server.appIds[2]!);
     const catalog = JSON.parse(
       (await base44(settings, root, ['connectors', 'list-available', '--json'])).stdout,
@@ -142,7 +147,8 @@ describe('connectors pull, list-available, create and status', () => {
     const text = await readFile(join(connectorsDir, 'slack.jsonc'), 'utf8');
     const read = readConnectorFile('slack.jsonc', 'slack.jsonc', text);
     expect(read.problems).toEqual([]);
-    expect(read.file).toMatchObject({ type: 'slack', scopes: slack.default_scopes });
+    expect(read.file).toMatchObject({ type: 'slack', scopes: slack.default_scopes ?? [] });
+    if (server.differences.extensions) expect(read.file?.scopes).toContain('chat:write');
 
     const dryRun = await base44(settings, root, ['connectors', 'push', '--dry-run']);
     expect(dryRun.code).toBe(3);
@@ -166,7 +172,7 @@ describe('connectors pull, list-available, create and status', () => {
     expect(await readFile(join(connectorsDir, 'slack.jsonc'), 'utf8')).toBe(mine);
   });
 
-  it('status --json gives what push would do and the health of each connector, as one JSON document', async () => {
+  it('status --json gives what push would do and the health of each connector as listed, as one JSON document', async () => {
     const appId = server.appIds[3]!;
     await server.connectors(appId).put('slack', ['a']);
     const { settings, root, connectorsDir } = await project(appId, {
@@ -182,12 +188,22 @@ describe('connectors pull, list-available, create and status', () => {
         { action: 'add', type: 'notion', scopes: [] },
         { action: 'update', type: 'slack', scopes: ['a', 'z'], added: ['z'], removed: [] },
       ],
-      connectors: [{ integration_type: 'slack', status: 'disconnected', scopes: ['a'], state: 'pending' }],
+      connectors: [
+        {
+          integration_type: 'slack',
+          status: 'disconnected',
+          scopes: ['a'],
+          // An [ext] field of the list: the cloud says only `status`.
+          ...(server.differences.extensions ? { state: 'pending' } : {}),
+        },
+      ],
     });
 
     const human = await base44(settings, root, ['connectors', 'status']);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('  + notion (new, needs authorization)');
     expect(human.stdout).toContain('  ~ slack scopes +z');
+    const health = server.differences.extensions ? 'pending' : 'disconnected';
+    expect(human.stdout).toMatch(new RegExp(`^ {2}slack {2}${health} {2}- {2}a$`, 'm'));
   });
 });

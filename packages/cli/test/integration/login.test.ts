@@ -9,20 +9,23 @@ import { WatchedProcess } from '../../../server/test/support/public-cli.js';
 import { CLI_BIN, cliEnvironment } from '../support/cli.js';
 import { type LoginServer, startLoginServer } from '../support/login-server.js';
 import { base44, type CliSettings } from '../support/run.js';
-import { launchChromium } from '../support/server.js';
+import { launchChromium, SERVER_MODES } from '../support/server.js';
 import { aTempDir } from '../support/temp.js';
 
-describe('base44 login, whoami and logout against base44-server', () => {
+// One Chromium for both servers: our own, and one answering as the Base44 cloud does.
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+describe.each(SERVER_MODES)('base44 login, whoami and logout against base44-server (server: %s)', (mode) => {
   let server: LoginServer;
-  let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startLoginServer(), launchChromium()]);
+    server = await startLoginServer({ mode });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => server?.stop());
 
   it('logs in with the code approved in Chromium, stores the login 0600, and whoami/logout use it', async () => {
     const home = await aTempDir('base44-cli-home-');

@@ -4,21 +4,22 @@ import { join } from 'node:path';
 import type { ListIntegrationsResponse } from '@base44-connectors/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base44, type CliSettings } from '../support/run.js';
-import { type SandboxServer, startSandboxServer } from '../support/server.js';
+import { type SandboxServer, SERVER_MODES, startSandboxServer } from '../support/server.js';
 import { startStubServer } from '../support/stub-server.js';
 import { aProject, aTempDir, connectorJson } from '../support/temp.js';
 
 // Every way `connectors push` refuses or fails before it changes anything: the exit code of
-// cli.md, a message that says what is wrong, and the app's connectors exactly as they were.
+// cli.md, a message that says what is wrong, and the app's connectors exactly as they were;
+// against our server and against one answering as the Base44 cloud does, alike.
 
-describe('connectors push: refusals leave the app as it was', () => {
+describe.each(SERVER_MODES)('connectors push: refusals leave the app as it was (server: %s)', (mode) => {
   let server: SandboxServer;
   let appId: string;
   let before: ListIntegrationsResponse;
   let settings: CliSettings;
 
   beforeAll(async () => {
-    server = await startSandboxServer({ apps: 1 });
+    server = await startSandboxServer({ apps: 1, mode });
     appId = server.appIds[0]!;
     const api = server.connectors(appId);
     await api.put('slack', ['b', 'c']);

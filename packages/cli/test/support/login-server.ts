@@ -10,9 +10,11 @@ import {
   type ServerProcess,
   startServerProcess,
 } from '../../../server/test/support/server-process.js';
+import { assertServesMode, type ServerMode, serverModeFlags } from './server-modes.js';
 
 export interface LoginServer {
   url: string;
+  mode: ServerMode;
   /** A person who can sign in on the server's pages with `password`, and owns `appId`. */
   email: string;
   password: string;
@@ -22,9 +24,14 @@ export interface LoginServer {
 
 /**
  * `base44-server start` on a fresh SQLite directory with one person who has a password (for the
- * device login in a browser) and an app; the CLI is told to poll every second.
+ * device login in a browser) and an app; the CLI is told to poll every second. As ours unless
+ * `mode` says `public-api-only`.
  */
-export async function startLoginServer(email = 'alice@example.com'): Promise<LoginServer> {
+export async function startLoginServer(
+  options: { email?: string; mode?: ServerMode } = {},
+): Promise<LoginServer> {
+  const email = options.email ?? 'alice@example.com';
+  const mode = options.mode ?? 'ours';
   const database = await createTestDatabase('sqlite');
   let server: ServerProcess | undefined;
   try {
@@ -32,11 +39,20 @@ export async function startLoginServer(email = 'alice@example.com'): Promise<Log
     await admin(['users', 'add', '--email', email, '--password-stdin', ...flags], PASSWORD);
     const appId = await admin(['apps', 'create', '--name', 'Login app', '--owner', email, ...flags]);
     const port = await freePort();
-    server = await startServerProcess(['--port', String(port), '--log-level', 'warn', ...flags], {
-      BASE44_SERVER_DEVICE_POLL_INTERVAL: '1',
-    });
+    server = await startServerProcess(
+      [...serverModeFlags(mode), '--port', String(port), '--log-level', 'warn', ...flags],
+      { BASE44_SERVER_DEVICE_POLL_INTERVAL: '1' },
+    );
+    await assertServesMode(server.url, mode);
     const running = server;
-    return { url: running.url, email, password: PASSWORD, appId, stop: () => stopAll(running, database) };
+    return {
+      url: running.url,
+      mode,
+      email,
+      password: PASSWORD,
+      appId,
+      stop: () => stopAll(running, database),
+    };
   } catch (error) {
     await stopAll(server, database);
     throw error;
