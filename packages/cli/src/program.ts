@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext } from './commands/context.js';
 import { normaliseType } from './core/connector-type.js';
-import { CliError, ExitCode, InvalidFilesError } from './core/errors.js';
+import { ApiError, CliError, ExitCode, InvalidFilesError } from './core/errors.js';
 
 type Action<Flags> = (
   context: CommandContext,
@@ -178,11 +178,13 @@ async function runAction(
     if (error instanceof CliError) {
       if (error instanceof InvalidFilesError) output.error(error.message);
       else output.error(`${output.paint.red('Error:')} ${error.message}`);
+      const details = error instanceof ApiError ? error.details : [];
+      for (const detail of details) output.error(`  ${detail}`);
       for (const hint of error.hints) output.error(`  ${hint}`);
       if (output.jsonMode) {
         const problems = error instanceof InvalidFilesError ? { problems: error.problems } : {};
         output.json({
-          error: { code: error.code, message: error.message, hints: error.hints, ...problems },
+          error: { code: error.code, message: error.message, details, hints: error.hints, ...problems },
           exit_code: error.exitCode,
         });
       }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { closestMatch } from '@base44-connectors/contract';
+import { closestMatch, STRIPE_TYPE } from '@base44-connectors/contract';
 import { CliError, ExitCode } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
 import { display, resolveTarget } from '../../core/project.js';
 import { ConnectorsApi } from '../../core/resources/connectors/api.js';
 import { writeAtomically } from '../../core/resources/connectors/files.js';
@@ -16,7 +17,22 @@ export async function create(
 ): Promise<ExitCode> {
   const { environment, output } = context;
   const target = await resolveTarget(environment, flags);
-  const { integrations } = await new ConnectorsApi(context.client, target.appId).available();
+  const file = join(target.connectorsDir, `${type}.jsonc`);
+  if (existsSync(file))
+    throw new CliError(`${display(environment, file)} already exists.`, 'exists', ExitCode.invalid);
+  const body = type === STRIPE_TYPE ? STRIPE_FILE : await catalogFile(context, target.appId, type);
+  await mkdir(target.connectorsDir, { recursive: true });
+  await writeAtomically(file, body);
+  output.line(`Created ${display(environment, file)}. Run 'base44 connectors push' to authorize it.`);
+  return ExitCode.ok;
+}
+
+/** Stripe is provisioned by the server (the Base44 cloud), not authorized with scopes; no catalog lists it. */
+const STRIPE_FILE = '// Stripe: provisioned by the server on push, no scopes\n{\n  "type": "stripe"\n}\n';
+
+/** The file of a catalog type, with its default scopes; an unknown type is refused with the closest one. */
+async function catalogFile(context: CommandContext, appId: string, type: string): Promise<string> {
+  const { integrations } = await new ConnectorsApi(context.client, appId).available();
   const integration = integrations.find((candidate) => candidate.integration_type === type);
   if (!integration) {
     const suggestion = closestMatch(
@@ -30,20 +46,13 @@ export async function create(
       ["'base44 connectors list-available' lists them."],
     );
   }
-  const file = join(target.connectorsDir, `${type}.jsonc`);
-  if (existsSync(file))
-    throw new CliError(`${display(environment, file)} already exists.`, 'exists', ExitCode.invalid);
-  await mkdir(target.connectorsDir, { recursive: true });
-  const scopes = integration.default_scopes ?? [];
-  const body = [
-    `// ${integration.display_name}: ${integration.description}`,
+  // The server's words go into a comment: escaped, a newline cannot end it.
+  return [
+    `// ${printable(integration.display_name)}: ${printable(integration.description)}`,
     '{',
     `  "type": ${JSON.stringify(type)},`,
-    `  "scopes": ${JSON.stringify(scopes)}`,
+    `  "scopes": ${JSON.stringify(integration.default_scopes ?? [])}`,
     '}',
     '',
   ].join('\n');
-  await writeAtomically(file, body);
-  output.line(`Created ${display(environment, file)}. Run 'base44 connectors push' to authorize it.`);
-  return ExitCode.ok;
 }

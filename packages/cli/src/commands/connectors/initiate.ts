@@ -1,11 +1,11 @@
 import { IntegrationType } from '@base44-connectors/contract';
-import { openInBrowser } from '../../core/browser.js';
+import { mayOpen, openInBrowser } from '../../core/browser.js';
 import { isInteractive } from '../../core/environment.js';
 import { CliError, ExitCode, UsageError } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
 import { resolveTarget } from '../../core/project.js';
 import { ConnectorsApi } from '../../core/resources/connectors/api.js';
-import { awaitAuthorizations } from '../../core/resources/connectors/authorizations.js';
-import { printable } from '../../core/printable.js';
+import { awaitAuthorizations, describeUnfinished } from '../../core/resources/connectors/authorizations.js';
 import type { CommandContext } from '../context.js';
 
 export interface InitiateFlags {
@@ -56,7 +56,9 @@ export async function initiate(context: CommandContext, flags: InitiateFlags): P
     );
     return ExitCode.ok;
   }
-  if (!(await openInBrowser(answer.redirect_url, environment)))
+  if (!mayOpen(answer.redirect_url, environment.apiUrl))
+    output.line("The link does not lead to the server's own pages, so it was not opened. Still waiting.");
+  else if (!(await openInBrowser(answer.redirect_url, environment)))
     output.line('No browser could be opened: open the link above. Still waiting.');
   const [outcome] = await awaitAuthorizations(
     api.statusSource(),
@@ -71,7 +73,7 @@ export async function initiate(context: CommandContext, flags: InitiateFlags): P
     return ExitCode.ok;
   }
   output.line(
-    `${output.paint.red('✗')} ${type} ${outcome?.status === 'FAILED' ? `authorization failed: ${printable(outcome.reason)}` : 'authorization timed out'}`,
+    `${output.paint.red('✗')} ${type} ${outcome ? printable(describeUnfinished(outcome)) : 'authorization timed out'}`,
   );
   return ExitCode.failed;
 }

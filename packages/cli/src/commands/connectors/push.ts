@@ -1,6 +1,6 @@
 import type { AppliedOutcome, DesiredConnector } from '@base44-connectors/contract';
 import { planChangesSomething } from '@base44-connectors/contract';
-import { openInBrowser } from '../../core/browser.js';
+import { mayOpen, openInBrowser } from '../../core/browser.js';
 import { isInteractive } from '../../core/environment.js';
 import { ExitCode } from '../../core/errors.js';
 import { sayOnInterrupt } from '../../core/interrupt.js';
@@ -10,6 +10,7 @@ import { ConnectorsApi } from '../../core/resources/connectors/api.js';
 import {
   type AuthorizationOutcome,
   awaitAuthorizations,
+  describeUnfinished,
 } from '../../core/resources/connectors/authorizations.js';
 import { checkTypesOffered, readConnectorFiles } from '../../core/resources/connectors/files.js';
 import {
@@ -181,19 +182,14 @@ async function authorize(
       output.line(
         outcome.status === 'ACTIVE'
           ? pushText.completed(output.paint, outcome.type)
-          : pushText.notCompleted(
-              output.paint,
-              outcome.type,
-              printable(
-                outcome.status === 'FAILED' ? `authorization failed: ${outcome.reason}` : outcome.reason,
-              ),
-            ),
+          : pushText.notCompleted(output.paint, outcome.type, printable(describeUnfinished(outcome))),
       );
     },
   });
   const opened = await Promise.all(pending.map((item) => openInBrowser(item.redirect_url, environment)));
   pending.forEach((item, index) => {
-    if (!opened[index]) output.line(pushText.browserFailed(item.type));
+    if (!mayOpen(item.redirect_url, environment.apiUrl)) output.line(pushText.linkNotOpened(item.type));
+    else if (!opened[index]) output.line(pushText.browserFailed(item.type));
   });
   return waiting;
 }
@@ -220,7 +216,11 @@ function summarize(results: AppliedOutcome[], authorizations: Authorization[]) {
         failed.push({
           type: result.type,
           reason: printable(
-            authorization && 'reason' in authorization ? authorization.reason : 'needs authorization',
+            authorization?.status === 'FAILED'
+              ? (authorization.reason ?? 'authorization failed')
+              : authorization && 'reason' in authorization
+                ? authorization.reason
+                : 'needs authorization',
           ),
         });
     }

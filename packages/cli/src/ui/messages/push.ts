@@ -23,6 +23,8 @@ export const pushText = {
   opening: (type: string) => `Opening browser for ${type}...`,
   browserFailed: (type: string) =>
     `  No browser could be opened for ${type}: open its link above. Still waiting.`,
+  linkNotOpened: (type: string) =>
+    `  The link for ${type} does not lead to the server's own pages, so it was not opened. Still waiting.`,
   completed: (paint: Paint, type: string) => `${paint.green('✓')} ${type} authorization complete`,
   notCompleted: (paint: Paint, type: string, reason: string) => `${paint.red('✗')} ${type} ${reason}`,
   skipped: (types: string[]) =>

@@ -3,7 +3,8 @@ import { ApiError, CliError } from '../../errors.js';
 
 export type AuthorizationOutcome =
   | { type: string; status: 'ACTIVE' }
-  | { type: string; status: 'FAILED'; reason: string }
+  /** `reason` is the server's, when it gives one (the Base44 cloud does not). */
+  | { type: string; status: 'FAILED'; reason?: string }
   | { type: string; status: 'TIMED_OUT'; reason: string };
 
 /** Where the waiter reads how authorizations stand. */
@@ -36,6 +37,13 @@ const LONG_POLL_SECONDS = 25;
  * other passing failures (a restart, the network) are ridden out until the time is up. A link
  * without a `connection_id` (the cloud may send one) is watched through the app's list.
  */
+/** How an unfinished authorization reads in people's words: `authorization failed: <why>` or the reason. */
+export function describeUnfinished(outcome: Exclude<AuthorizationOutcome, { status: 'ACTIVE' }>): string {
+  if (outcome.status === 'FAILED')
+    return outcome.reason ? `authorization failed: ${outcome.reason}` : 'authorization failed';
+  return outcome.reason;
+}
+
 export async function awaitAuthorizations(
   source: StatusSource,
   pending: readonly { type: string; connection_id: string | null }[],
@@ -86,7 +94,9 @@ async function pollOne(
       );
       if (answer.status === 'ACTIVE') return { type, status: 'ACTIVE' };
       if (answer.status === 'FAILED')
-        return { type, status: 'FAILED', reason: answer.failure_reason ?? 'authorization failed' };
+        return answer.failure_reason
+          ? { type, status: 'FAILED', reason: answer.failure_reason }
+          : { type, status: 'FAILED' };
       pause = source.longPolls() ? MIN_POLL_SPACING_MS - (clock.now() - started) : nextPoll(clock);
     } catch (error) {
       if (!isPassing(error)) throw error;
