@@ -21,10 +21,11 @@ export function createContext(
   json: boolean,
 ): CommandContext {
   const userAgent = `base44-connectors-cli/${typeof __CLI_VERSION__ === 'string' ? __CLI_VERSION__ : 'dev'}`;
+  const http = { userAgent, timeoutMs: environment.requestTimeoutMs };
   const credentials = new Credentials(
     environment,
     Date.now,
-    new ApiClient(environment.apiUrl, undefined, userAgent),
+    new ApiClient(environment.apiUrl, undefined, http),
   );
   return {
     environment,
@@ -32,7 +33,7 @@ export function createContext(
       { stdout: process.stdout, stderr: process.stderr },
       { json, color: environment.color },
     ),
-    client: new ApiClient(environment.apiUrl, credentials, userAgent),
+    client: new ApiClient(environment.apiUrl, credentials, http),
     credentials,
     stdin: process.stdin,
     stdout: process.stdout,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CLI_CLIENT_ID, TokenResponse, WORKSPACE_KEY_PREFIX } from '@base44-connectors/contract';
@@ -30,9 +31,31 @@ export function loginFile(home: string): string {
   return join(home, '.base44', 'auth', 'auth.json');
 }
 
-export async function readLogin(home: string): Promise<StoredLogin | undefined> {
+/**
+ * Where the login of one server is kept besides `auth.json`, so that logging in to another server
+ * (which rewrites `auth.json`, as the public CLI reads only that) loses no login.
+ */
+export function serverLoginFile(home: string, server: string): string {
+  const digest = createHash('sha256').update(normalServer(server)).digest('hex').slice(0, 24);
+  return join(home, '.base44', 'auth', 'servers', `${digest}.json`);
+}
+
+/** `auth.json`: the latest login, in the public CLI's format. */
+export function readLogin(home: string): Promise<StoredLogin | undefined> {
+  return readLoginFile(loginFile(home));
+}
+
+/** The stored login of `server`: `auth.json` when it is that server's, else the one kept for it. */
+export async function readLoginFor(home: string, server: string): Promise<StoredLogin | undefined> {
+  const latest = await readLogin(home);
+  if (latest && sameServer(loginServer(latest), server)) return latest;
+  const kept = await readLoginFile(serverLoginFile(home, server));
+  return kept && sameServer(loginServer(kept), server) ? kept : undefined;
+}
+
+async function readLoginFile(file: string): Promise<StoredLogin | undefined> {
   try {
-    const stored = JSON.parse(await readFile(loginFile(home), 'utf8')) as Partial<StoredLogin>;
+    const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<StoredLogin>;
     const valid =
       typeof stored.accessToken === 'string' &&
       typeof stored.refreshToken === 'string' &&
@@ -45,17 +68,37 @@ export async function readLogin(home: string): Promise<StoredLogin | undefined> 
   }
 }
 
-/** Written 0600 in a 0700 folder, atomically: a crash leaves the old login or the new one. */
+/**
+ * A new login: it becomes `auth.json` (the login before it, of another server, stays kept for that
+ * server) and is kept for its server. Written 0600 in 0700 folders, atomically.
+ */
 export async function writeLogin(home: string, login: StoredLogin): Promise<void> {
-  const file = loginFile(home);
+  const previous = await readLogin(home);
+  if (previous && !sameServer(loginServer(previous), loginServer(login)))
+    await writeFile0600(serverLoginFile(home, loginServer(previous)), previous);
+  await writeFile0600(serverLoginFile(home, loginServer(login)), login);
+  await writeFile0600(loginFile(home), login);
+}
+
+/** A refreshed login: kept for its server, and in `auth.json` only if that is this server's. */
+async function storeRefreshed(home: string, login: StoredLogin): Promise<void> {
+  await writeFile0600(serverLoginFile(home, loginServer(login)), login);
+  const latest = await readLogin(home);
+  if (!latest || sameServer(loginServer(latest), loginServer(login)))
+    await writeFile0600(loginFile(home), login);
+}
+
+async function writeFile0600(file: string, login: StoredLogin): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeAtomically(file, `${JSON.stringify(login, null, 2)}\n`, 0o600);
 }
 
-export async function deleteLogin(home: string): Promise<boolean> {
-  const file = loginFile(home);
-  const existed = (await readLogin(home)) !== undefined;
-  await rm(file, { force: true });
+/** Forgets the login of `server`; answers whether there was one. */
+export async function deleteLogin(home: string, server: string): Promise<boolean> {
+  const existed = (await readLoginFor(home, server)) !== undefined;
+  const latest = await readLogin(home);
+  if (latest && sameServer(loginServer(latest), server)) await rm(loginFile(home), { force: true });
+  await rm(serverLoginFile(home, server), { force: true });
   return existed;
 }
 
@@ -72,12 +115,13 @@ export function loginServer(login: StoredLogin): string {
 
 /** Whether two server addresses name the same server: scheme, host, port and path, trailing slash aside. */
 export function sameServer(a: string, b: string): boolean {
-  const normal = (url: string) => {
-    if (!URL.canParse(url)) return url;
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
-  };
-  return normal(a) === normal(b);
+  return normalServer(a) === normalServer(b);
+}
+
+function normalServer(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
 /**
@@ -127,16 +171,15 @@ export class Credentials implements Authenticator {
   /** The stored login, when it belongs to the server the CLI talks to. */
   private async storedLogin(): Promise<StoredLogin> {
     const { home, apiUrl } = this.environment;
-    const login = await readLogin(home);
-    if (!login) throw new NotLoggedInError(`Not logged in to ${apiUrl}.`);
-    const issuer = loginServer(login);
-    if (!sameServer(issuer, apiUrl)) {
-      throw new NotLoggedInError(
-        `The stored login (${printable(login.email)}) is for ${printable(issuer)}, not ${apiUrl}; it is never sent to another server.`,
-        [`Run 'base44 login' to log in to ${apiUrl}, or set BASE44_API_URL=${printable(issuer)}.`],
-      );
-    }
-    return login;
+    const login = await readLoginFor(home, apiUrl);
+    if (login) return login;
+    const other = await readLogin(home);
+    if (!other) throw new NotLoggedInError(`Not logged in to ${apiUrl}.`);
+    const issuer = loginServer(other);
+    throw new NotLoggedInError(
+      `The stored login (${printable(other.email)}) is for ${printable(issuer)}, not ${apiUrl}; it is never sent to another server.`,
+      [`Run 'base44 login' to log in to ${apiUrl}, or set BASE44_API_URL=${printable(issuer)}.`],
+    );
   }
 
   private refreshOnce(login: StoredLogin): Promise<StoredLogin> {
@@ -160,10 +203,10 @@ export class Credentials implements Authenticator {
       form: { grant_type: 'refresh_token', refresh_token: login.refreshToken, client_id: CLI_CLIENT_ID },
     });
     if (answer.status === 400 && (answer.body as { error?: unknown }).error === 'invalid_grant') {
-      const current = await readLogin(home);
+      const current = await readLoginFor(home, apiUrl);
       if (current && current.refreshToken !== login.refreshToken && current.expiresAt > this.now())
         return current;
-      await deleteLogin(home);
+      await deleteLogin(home, apiUrl);
       throw new NotLoggedInError(`Your login to ${apiUrl} has expired or was revoked.`);
     }
     const tokens = TokenResponse.safeParse(answer.body);
@@ -180,7 +223,7 @@ export class Credentials implements Authenticator {
       expiresAt: this.now() + tokens.data.expires_in * 1000,
       server: loginServer(login),
     };
-    await writeLogin(home, renewed);
+    await storeRefreshed(home, renewed);
     return renewed;
   }
 }

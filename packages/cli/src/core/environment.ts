@@ -18,6 +18,8 @@ export interface CliEnvironment {
   ci: boolean;
   color: boolean;
   platform: NodeJS.Platform;
+  /** `BASE44_HTTP_TIMEOUT` (seconds): the deadline of one request; undefined means the default (30 s). */
+  requestTimeoutMs: number | undefined;
 }
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:4044';
@@ -40,7 +42,13 @@ export function readEnvironment(process: NodeJS.Process): CliEnvironment {
     ci: Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0',
     color: 'NO_COLOR' in env ? false : 'FORCE_COLOR' in env ? env.FORCE_COLOR !== '0' : stdoutIsTTY,
     platform: process.platform,
+    requestTimeoutMs: secondsToMs(env.BASE44_HTTP_TIMEOUT),
   };
+}
+
+function secondsToMs(value: string | undefined): number | undefined {
+  const seconds = Number(value);
+  return value && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
 /** No prompt, no browser, nothing that waits for a person (cli.md). */

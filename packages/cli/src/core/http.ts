@@ -50,11 +50,15 @@ export class ApiClient {
   /** What the server says it supports (`x-base44-extensions`), from its latest response. */
   extensions: ReadonlySet<string> | undefined;
 
+  private readonly defaultTimeoutMs: number;
+
   constructor(
     readonly baseUrl: string,
     private readonly authenticator?: Authenticator,
-    userAgent = 'base44-connectors-cli',
+    options: { userAgent?: string; timeoutMs?: number | undefined } = {},
   ) {
+    const userAgent = options.userAgent ?? 'base44-connectors-cli';
+    this.defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.http = ky.create({
       prefixUrl: baseUrl,
       throwHttpErrors: false,
@@ -136,7 +140,7 @@ export class ApiClient {
     options: RequestOptions,
     credentials: Record<string, string>,
   ): Promise<Exchange> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const retry = options.retry ?? IDEMPOTENT.has(method);
     const deadline = AbortSignal.timeout(timeoutMs);
     let response: Response;
@@ -188,7 +192,7 @@ export class ApiClient {
   private unreachable(error: unknown, timedOutAfterMs: number | undefined): CliError {
     if (timedOutAfterMs !== undefined || error instanceof TimeoutError) {
       return new CliError(
-        `The server at ${this.baseUrl} did not answer within ${Math.round((timedOutAfterMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s.`,
+        `The server at ${this.baseUrl} did not answer within ${Math.round((timedOutAfterMs ?? this.defaultTimeoutMs) / 1000)} s.`,
         'server_timeout',
         1,
         ['Check your network, or set BASE44_API_URL to another server.'],

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -47,7 +47,7 @@ describe.each(SERVER_MODES)('base44 login, whoami and logout against base44-serv
     expect(login.output).toContain(`✓ Logged in as ${server.email} on ${server.url}`);
 
     expect((await stat(authFile)).mode & 0o777).toBe(0o600);
-    expect(await readdir(join(home, '.base44', 'auth'))).toEqual(['auth.json']);
+    expect(await readdir(join(home, '.base44', 'auth'))).toEqual(['auth.json', 'servers']);
     expect(JSON.parse(await readFile(authFile, 'utf8'))).toMatchObject({
       email: server.email,
       accessToken: expect.any(String),
@@ -68,6 +68,16 @@ describe.each(SERVER_MODES)('base44 login, whoami and logout against base44-serv
     ]);
     expect(available.code).toBe(0);
     expect(JSON.parse(available.stdout)).toHaveProperty('integrations');
+
+    // An access token the server no longer takes (as an expired one the clock did not foresee):
+    // the CLI refreshes once with the stored refresh token and repeats the request.
+    const stored = JSON.parse(await readFile(authFile, 'utf8'));
+    await writeFile(authFile, JSON.stringify({ ...stored, accessToken: 'no-longer-valid' }), { mode: 0o600 });
+    const renewed = await base44(settings, cwd, ['whoami']);
+    expect(renewed).toMatchObject({ code: 0, stdout: `Logged in as ${server.email} on ${server.url}\n` });
+    const after401 = JSON.parse(await readFile(authFile, 'utf8'));
+    expect(after401.accessToken).not.toBe('no-longer-valid');
+    expect(after401.refreshToken).not.toBe(stored.refreshToken);
 
     const logout = await base44(settings, cwd, ['logout']);
     expect(logout).toMatchObject({ code: 0, stdout: `Logged out of ${server.url}.\n` });

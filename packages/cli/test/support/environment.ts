@@ -15,6 +15,7 @@ export function aCliEnvironment(overrides: Partial<CliEnvironment> = {}): CliEnv
     ci: false,
     color: false,
     platform: process.platform,
+    requestTimeoutMs: undefined,
     ...overrides,
   };
 }

@@ -6,9 +6,12 @@ import { UserInfoResponse } from '@base44-connectors/contract';
 import { describe, expect, it } from 'vitest';
 import {
   Credentials,
+  deleteLogin,
   loginFile,
   readLogin,
+  readLoginFor,
   type StoredLogin,
+  serverLoginFile,
   writeLogin,
 } from '../../src/core/credentials.js';
 import { CliError, NotLoggedInError } from '../../src/core/errors.js';
@@ -135,7 +138,11 @@ describe('Credentials.headers: refreshing a login that is about to expire', () =
       expiresAt: NOW + 3600_000,
     });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await readdir(dirname(file))).toEqual(['auth.json']);
+    expect(await readdir(dirname(file))).toEqual(['auth.json', 'servers']);
+    expect(await readdir(dirname(serverLoginFile(home, server.url)))).toHaveLength(1);
+    expect(JSON.parse(await readFile(serverLoginFile(home, server.url), 'utf8')).accessToken).toBe(
+      'new-access',
+    );
   });
 
   it('tightens a login file someone left readable to 0600 when it rewrites it', async () => {
@@ -173,6 +180,7 @@ describe('Credentials.headers: refreshing a login that is about to expire', () =
     expect((error as NotLoggedInError).message).toContain(server.url);
     expect((error as NotLoggedInError).hints.join(' ')).toContain('base44 login');
     expect(existsSync(loginFile(home))).toBe(false);
+    expect(existsSync(serverLoginFile(home, server.url))).toBe(false);
   });
 
   it('keeps auth.json unchanged when the server fails (500), and reports a CliError', async () => {
@@ -300,5 +308,23 @@ describe('ApiClient with a stored login: one refresh and one retry on 401', () =
       `The server at ${server.url} refused the credentials: Invalid API key`,
     );
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('stored logins of several servers', () => {
+  it('keeps the login of another server when logging in anew, and each server gets its own', async () => {
+    const home = await aTempDir('base44-cli-home-');
+    const cloud = aLogin({ server: 'https://app.base44.com', accessToken: 'cloud-access' });
+    const ours = aLogin({ server: 'http://127.0.0.1:4044', accessToken: 'our-access' });
+    await writeLogin(home, cloud);
+    await writeLogin(home, ours);
+    expect((await readLogin(home))?.accessToken).toBe('our-access');
+    expect((await readLoginFor(home, 'https://app.base44.com/'))?.accessToken).toBe('cloud-access');
+    const toCloud = new Credentials(aCliEnvironment({ home, apiUrl: 'https://app.base44.com' }), () => NOW);
+    expect(await toCloud.headers()).toEqual({ authorization: 'Bearer cloud-access' });
+
+    expect(await deleteLogin(home, 'https://app.base44.com')).toBe(true);
+    expect(await readLoginFor(home, 'https://app.base44.com')).toBeUndefined();
+    expect((await readLogin(home))?.accessToken).toBe('our-access');
   });
 });

@@ -71,7 +71,9 @@ export async function login(context: CommandContext): Promise<ExitCode> {
     });
     output.line(`${output.paint.green('✓')} Logged in as ${printable(userinfo.email)} on ${apiUrl}`);
     if (previous && !sameServer(loginServer(previous), apiUrl))
-      output.line(`  (this replaces the login for ${printable(loginServer(previous))})`);
+      output.line(
+        `  (your login to ${printable(loginServer(previous))} is kept for when BASE44_API_URL points there)`,
+      );
     return ExitCode.ok;
   }
   throw new CliError('The code expired before it was approved.', 'expired_token', ExitCode.failed, [

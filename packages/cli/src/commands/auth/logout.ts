@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.js';
 
 export async function logout(context: CommandContext): Promise<ExitCode> {
   const { environment, output } = context;
-  const existed = await deleteLogin(environment.home);
+  const existed = await deleteLogin(environment.home, environment.apiUrl);
   output.line(existed ? `Logged out of ${environment.apiUrl}.` : 'Not logged in: nothing to forget.');
   return ExitCode.ok;
 }

@@ -1,6 +1,5 @@
 import { UserInfoResponse } from '@base44-connectors/contract';
-import { readLogin } from '../../core/credentials.js';
-import { ExitCode, NotLoggedInError } from '../../core/errors.js';
+import { ExitCode } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 
 /** Names the account and the server; a stored login is checked against the server. */
@@ -12,8 +11,6 @@ export async function whoami(context: CommandContext, flags: { json?: boolean })
     else output.line(`Using the workspace key ${shown} (BASE44_API_KEY) on ${environment.apiUrl}`);
     return ExitCode.ok;
   }
-  if (!environment.accessToken && !(await readLogin(environment.home)))
-    throw new NotLoggedInError(`Not logged in to ${environment.apiUrl}.`);
   const userinfo = await context.client.request('get', 'oauth/userinfo', UserInfoResponse);
   if (flags.json)
     output.json({ via: 'login', email: userinfo.email, name: userinfo.name, server: environment.apiUrl });

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConnectorScope, closestMatch, IntegrationType, STRIPE_TYPE } from '@base44-connectors/contract';
 import JSON5 from 'json5';
 import { applyEdits, findNodeAtLocation, modify, type Node } from 'jsonc-parser';
 import { normaliseType } from '../../connector-type.js';
 import { CliError, ExitCode, type FileProblem, InvalidFilesError } from '../../errors.js';
 import { parseJson5 } from '../../jsonc.js';
+import { printable } from '../../printable.js';
 
 /** One connector file as read: its connector, and where its type is written (for later errors). */
 export interface ConnectorFile {
@@ -213,7 +214,7 @@ export async function writeConnectorFile(
   existing: ConnectorFile | undefined,
 ): Promise<'written' | 'unchanged'> {
   if (existing && sameScopes(existing.scopes, connector.scopes)) return 'unchanged';
-  const path = existing?.path ?? join(dir, `${connector.type}.jsonc`);
+  const path = existing?.path ?? insideFolder(dir, `${connector.type}.jsonc`);
   const before = existing ? await readFile(existing.path, 'utf8') : undefined;
   const text =
     before !== undefined && !parseJson5(existing!.shownPath, before).json5Only
@@ -258,4 +259,16 @@ export async function writeAtomically(path: string, text: string, mode = 0o644):
 
 function sameScopes(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((scope, index) => scope === b[index]);
+}
+
+/** `dir/name`, refused unless it is a plain file name in `dir`: a type from a server never walks out of the folder. */
+function insideFolder(dir: string, name: string): string {
+  const path = resolve(dir, name);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || dirname(path) !== resolve(dir)) {
+    throw new CliError(
+      `Refused to write "${printable(name)}": not a file name inside ${dir}.`,
+      'unsafe_path',
+    );
+  }
+  return path;
 }
