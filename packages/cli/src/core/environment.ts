@@ -9,6 +9,8 @@ export interface CliEnvironment {
   cwd: string;
   home: string;
   apiUrl: string;
+  /** Where `apiUrl` came from: the environment, a project's `.env` file, or the default. */
+  apiUrlFrom: 'environment' | '.env.local' | '.env' | 'default';
   apiKey: string | undefined;
   accessToken: string | undefined;
   appId: string | undefined;
@@ -33,6 +35,11 @@ export function readEnvironment(process: NodeJS.Process): CliEnvironment {
     cwd: process.cwd(),
     home: env.HOME || homedir(),
     apiUrl: (env.BASE44_API_URL || DEFAULT_API_URL).replace(/\/+$/, ''),
+    apiUrlFrom: process.env.BASE44_API_URL
+      ? 'environment'
+      : env.BASE44_API_URL
+        ? (root && envFileDefining(root, 'BASE44_API_URL')) || '.env'
+        : 'default',
     apiKey: env.BASE44_API_KEY?.trim() || undefined,
     accessToken: env.BASE44_ACCESS_TOKEN?.trim() || undefined,
     appId: env.BASE44_APP_ID?.trim() || undefined,
@@ -57,7 +64,18 @@ export function isInteractive(environment: CliEnvironment, json: boolean): boole
 }
 
 /** Loaded in this order, each filling in only the variables that are not set yet. */
-export const ENV_FILES = ['.env.local', '.env'];
+export const ENV_FILES = ['.env.local', '.env'] as const;
+
+/** The first of the project's env files that sets `name`. */
+function envFileDefining(root: string, name: string): (typeof ENV_FILES)[number] | undefined {
+  return ENV_FILES.find((file) => {
+    try {
+      return parseEnv(readFileSync(join(root, file), 'utf8'))[name] !== undefined;
+    } catch {
+      return false;
+    }
+  });
+}
 
 /**
  * `env` with the variables of `ROOT/.env.local` and `ROOT/.env` that it does not have, as the

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -216,5 +216,19 @@ describe('base44 against a hostile server', () => {
       );
     }
     expect(sent).toBeLessThan(64);
+  });
+});
+
+describe('base44 login when a project’s .env names the server', () => {
+  it('says which server asks for the login and where its address came from, before anything else', async () => {
+    const url = await aHostileServer((_request, response) =>
+      json(response, 400, { error: 'invalid_client', error_description: 'go away' }),
+    );
+    const { root, home } = await aProjectFor({});
+    await writeFile(join(root, '.env'), `BASE44_API_URL=${url}\n`);
+    const login = await base44({ home, apiUrl: '' }, root, ['login']);
+    expect(login.stdout.split('\n')[0]).toBe(`Logging in to ${url} (BASE44_API_URL from the project's .env)`);
+    expect(login.code).toBe(1);
+    expect(login.stderr).toContain('Error: go away');
   });
 });

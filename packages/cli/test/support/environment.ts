@@ -6,6 +6,7 @@ export function aCliEnvironment(overrides: Partial<CliEnvironment> = {}): CliEnv
     cwd: '/nonexistent',
     home: '/nonexistent-home',
     apiUrl: 'http://127.0.0.1:9',
+    apiUrlFrom: 'environment',
     apiKey: undefined,
     accessToken: undefined,
     appId: undefined,

@@ -22,7 +22,7 @@ export function base44(
   const started = Date.now();
   const env = cliEnvironment({
     HOME: settings.home,
-    BASE44_API_URL: settings.apiUrl,
+    ...(settings.apiUrl ? { BASE44_API_URL: settings.apiUrl } : {}),
     ...(settings.apiKey ? { BASE44_API_KEY: settings.apiKey } : {}),
     NO_COLOR: '1',
     ...extraEnv,

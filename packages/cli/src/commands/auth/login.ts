@@ -17,6 +17,13 @@ import type { CommandContext } from '../context.js';
 export async function login(context: CommandContext): Promise<ExitCode> {
   const { environment, output, client } = context;
   const { apiUrl } = environment;
+  // A cloned project's .env may point the CLI at any server: say which one asks for the login.
+  if (environment.apiUrlFrom === '.env' || environment.apiUrlFrom === '.env.local')
+    output.line(`Logging in to ${apiUrl} (BASE44_API_URL from the project's ${environment.apiUrlFrom})`);
+  if (!isLoopback(apiUrl) && apiUrl.startsWith('http:'))
+    output.line(
+      `${output.paint.yellow('!')} ${apiUrl} is plain HTTP: the login's tokens would cross the network unencrypted.`,
+    );
   const started = await client.request('post', 'oauth/device/code', DeviceCodeResponse, {
     credentials: 'none',
     json: { client_id: CLI_CLIENT_ID, scope: CLI_SCOPE },
@@ -79,4 +86,11 @@ export async function login(context: CommandContext): Promise<ExitCode> {
   throw new CliError('The code expired before it was approved.', 'expired_token', ExitCode.failed, [
     "Run 'base44 login' again.",
   ]);
+}
+
+/** Loopback (and `localhost`): the only hosts where plain HTTP keeps tokens on this machine. */
+function isLoopback(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }
