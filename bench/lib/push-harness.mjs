@@ -1,8 +1,9 @@
-// Helpers for bench/push-latency.mjs: a `base44-server --sandbox` on a fresh SQLite directory, a
-// loopback proxy that delays every request and counts them, a cookie-jar HTTP client that walks the
-// sandbox's sign-in and consent pages, and CLI runners (ours and the public `base44` 0.1.18).
+// Helpers for bench/push-latency.mjs and bench/push-public-api.mjs: a `base44-server --sandbox` on a
+// fresh SQLite directory, a loopback proxy that delays every request and counts them, a cookie-jar
+// HTTP client that walks the sandbox's sign-in and consent pages, CLI runners (ours and the public
+// `base44` 0.1.18, plain or in a pseudo-terminal), and the floor: one bare request from a fresh Node.
 
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -46,9 +47,10 @@ async function admin(args) {
 
 /**
  * `base44-server start --sandbox` on a fresh data directory (SQLite), with one user, one app and a
- * workspace key made beforehand by the server's admin commands.
+ * workspace key made beforehand by the server's admin commands; `publicApiOnly` adds
+ * `--public-api-only` (the Base44 cloud's contract: no extensions, no status long-poll).
  */
-export async function startServer({ providersFile, label = 'bench' } = {}) {
+export async function startServer({ providersFile, label = 'bench', publicApiOnly = false } = {}) {
   const dataDir = await mkdtemp(join(ROOT, 'node_modules/.cache/', `push-bench-${label}-`));
   const flags = ['--data-dir', dataDir];
   const email = 'bench@example.com';
@@ -58,6 +60,7 @@ export async function startServer({ providersFile, label = 'bench' } = {}) {
   const port = await freePort();
   const args = [SERVER_BIN, 'start', '--sandbox', '--port', String(port), '--log-level', 'warn', ...flags];
   if (providersFile) args.push('--providers-file', providersFile);
+  if (publicApiOnly) args.push('--public-api-only');
   const child = spawn(process.execPath, args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
@@ -112,7 +115,7 @@ export async function startDelayProxy(target, delayMs) {
       .replace(/\/api\/apps\/[^/]+/, '/api/apps/{id}')
       .replace(/\/(integrations|tokens)\/[^/]+/, '/$1/{type}')}`;
     state.byRoute.set(route, (state.byRoute.get(route) ?? 0) + 1);
-    const event = { route, arrived_ms: performance.now() - state.t0 };
+    const event = { route, url: req.url, arrived_ms: performance.now() - state.t0 };
     state.timeline.push(event);
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
@@ -154,15 +157,25 @@ export async function startDelayProxy(target, delayMs) {
       state.timeline = [];
       state.t0 = performance.now();
     },
-    snapshot() {
+    /**
+     * What was forwarded since the last reset. `urls: true` adds each request's path and query to
+     * its timeline entry; `t0` is the reset's `performance.now()` (the proxy runs in this process).
+     */
+    snapshot({ urls = false } = {}) {
       const timeline = state.timeline.map((e) => ({
         route: e.route,
+        ...(urls ? { url: e.url } : {}),
         status: e.status,
         arrived_ms: Math.round(e.arrived_ms),
         server_ms: Math.round(e.server_ms * 10) / 10,
         answered_ms: Math.round(e.answered_ms),
       }));
-      return { count: state.count, byRoute: Object.fromEntries([...state.byRoute].sort()), timeline };
+      return {
+        count: state.count,
+        byRoute: Object.fromEntries([...state.byRoute].sort()),
+        timeline,
+        t0: state.t0,
+      };
     },
     stop() {
       agent.destroy();
@@ -204,6 +217,13 @@ export function connectorApi(server) {
     },
     async list() {
       return json(await fetch(`${base}/list`, { headers }), 'list');
+    },
+    /** Removes a connector (pending or not); false when the app has none of that type. */
+    async remove(type) {
+      const response = await fetch(`${base}/integrations/${type}/remove`, { method: 'DELETE', headers });
+      if (response.status === 404) return false;
+      await json(response, `DELETE ${type}`);
+      return true;
     },
   };
 }
@@ -268,4 +288,41 @@ export function timeCli(args, { cwd, env, timeoutMs = 600_000 }) {
       resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, output });
     });
   });
+}
+
+/**
+ * The physical floor of any CLI run over the link: a fresh `node` process that makes one bare
+ * `node:http` GET of `url` (with `headers`) and exits when the answer is read. Resolves like timeCli.
+ */
+export function timeBareRequest(url, { headers = {}, env = cleanEnv() } = {}) {
+  const program = `const http = require('node:http');
+http.get(process.argv[1], { headers: JSON.parse(process.argv[2]) }, (res) => {
+  res.resume();
+  res.on('end', () => process.exit(res.statusCode < 400 ? 0 : 1));
+}).on('error', () => process.exit(2));`;
+  return timeCli(['-e', program, url, JSON.stringify(headers)], { cwd: ROOT, env, timeoutMs: 30_000 });
+}
+
+/** util-linux `script`, which gives a child a pseudo-terminal; false where it is missing. */
+export function hasScript() {
+  return spawnSync('script', ['--version']).error === undefined;
+}
+
+/**
+ * Runs `args` (node's arguments) in a pseudo-terminal (`script -qfec … /dev/null`), so the CLI is
+ * interactive. Returns the child, its output so far (`output()`) and a promise of its exit code.
+ */
+export function spawnInTerminal(args, { cwd, env }) {
+  const quote = (value) => `'${String(value).replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, exited, output: () => output };
 }

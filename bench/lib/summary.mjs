@@ -1,4 +1,4 @@
-// The short table at the top of bench/README.md: one row per target of issue 6, read from
+// The short table at the top of bench/README.md: one row per target of issues 6 and 12, read from
 // bench/results/latest.json, rewritten between its two markers whenever a benchmark writes results.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,30 @@ function pushRows(push) {
         new Set(requests).size === 1 &&
           last.ours.median_ms / first.ours.median_ms < last.connectors / first.connectors / 4,
       ),
+      date(push),
+    ]);
+  }
+  return rows;
+}
+
+function publicApiRows(push) {
+  const latency = push?.latency;
+  if (!latency) return [];
+  const rows = [
+    [
+      'push against a public-API-only server, 16 adds + 16 removals, 25 ms each way',
+      `ours ${latency.ours.median_ms} ms (${latency.ours.requests} requests), public CLI ${latency.public.median_ms} ms (${latency.public.requests}): **${latency.speedup}×**; floor ${latency.floor.median_ms} ms`,
+      '≥ 5×',
+      verdict(latency.speedup_ok),
+      date(push),
+    ],
+  ];
+  if (push.status) {
+    rows.push([
+      'status requests while waiting (public-API-only server)',
+      `**${push.status.median_per_s}/s** per connector (median of ${push.status.connectors}; gaps ≥ ${push.status.min_gap_ms} ms)`,
+      '≤ 0.5/s',
+      verdict(push.status.ok),
       date(push),
     ]);
   }
@@ -112,6 +136,7 @@ function tokenRows(token) {
 export function renderSummary(results) {
   const rows = [
     ...pushRows(results.push_latency),
+    ...publicApiRows(results.push_public_api),
     ...cliRows(results.cli_start),
     ...feedbackRows(results.authorization_feedback),
     ...tokenRows(results.token_api),
