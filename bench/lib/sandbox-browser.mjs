@@ -1,5 +1,6 @@
 // A person's browser on the sandbox consent pages, over plain HTTP: a cookie jar, redirects followed
-// by hand, the sign-in form (`email`) and the consent form (`decision=allow`). It stops at the
+// by hand, the server's start page (Continue: its `_csrf`), the sign-in form (`email`) and the
+// consent form (`decision=allow`). It stops at the
 // server's `/oauth/callback`, timing that request: `performance.now()` right before it is sent, when
 // its response's headers arrive and when its body has been read.
 // Shared by every benchmark that needs a consent; authorization-feedback reads its timings.
@@ -123,7 +124,13 @@ export async function consent(authorizationUrl, email) {
       if (page.status !== 200)
         throw new Error(`${page.url} answered ${page.status}: ${page.body.slice(0, 300)}`);
       const action = formAction(page);
-      const form = /name="decision"/.test(page.body) ? { decision: 'allow' } : { email };
+      // The server's start page (Continue, with its CSRF token), the provider's sign-in, its consent.
+      const csrfToken = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+      const form = /name="decision"/.test(page.body)
+        ? { decision: 'allow' }
+        : csrfToken
+          ? { _csrf: csrfToken }
+          : { email };
       step = await browser.follow(await browser.request(action, { method: 'POST', form }));
     }
     if (!step.callback) throw new Error('the consent flow did not reach /oauth/callback');

@@ -15,6 +15,8 @@ export interface Attempt {
   failureReason: string | null;
   expiresAt: number;
   sealedCodeVerifier: string | null;
+  /** When the start link sent the browser on to the provider (null: not yet). */
+  departedAt: number | null;
 }
 
 type Db = Kysely<Database>;
@@ -52,6 +54,7 @@ export async function createAttempt(
     expires_at: now + ATTEMPT_LIFETIME_MS,
     created_at: now,
     completed_at: null,
+    departed_at: null,
   };
   await db.insertInto('connection_attempts').values(row).execute();
   return toAttempt(row);
@@ -62,16 +65,22 @@ export async function findAttempt(db: Db, id: string): Promise<Attempt | undefin
   return row && toAttempt(row);
 }
 
-/** Binds the state (stored hashed) and the sealed PKCE verifier of the trip to the provider. */
-export async function recordDeparture(
+/**
+ * Uses the attempt's start link up: binds the state (stored hashed) and the sealed PKCE verifier of
+ * the one trip to the provider. Only the first of two racing departures gets `true`; a pending
+ * attempt that has departed once never departs again.
+ */
+export async function claimDeparture(
   db: Db,
   vault: Vault,
   attemptId: string,
   departure: { state: string; codeVerifier: string | null },
-): Promise<void> {
-  await db
+  now: number,
+): Promise<boolean> {
+  const claimed = await db
     .updateTable('connection_attempts')
     .set({
+      departed_at: now,
       state_hash: hashSecret(departure.state),
       code_verifier:
         departure.codeVerifier === null
@@ -80,7 +89,10 @@ export async function recordDeparture(
     })
     .where('id', '=', attemptId)
     .where('status', '=', 'PENDING')
-    .execute();
+    .where('departed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
 }
 
 /**
@@ -145,5 +157,6 @@ function toAttempt(row: Selectable<ConnectionAttemptsTable>): Attempt {
     failureReason: row.failure_reason,
     expiresAt: row.expires_at,
     sealedCodeVerifier: row.code_verifier,
+    departedAt: row.departed_at,
   };
 }

@@ -1,51 +1,13 @@
 import { findUserById } from '../accounts/users.js';
 import { recordAuditEvent } from '../audit/events.js';
 import { readAccountEmail } from '../broker/account-email.js';
-import { buildAuthorizationRequest } from '../broker/authorization-request.js';
 import { readCallback } from '../broker/callback.js';
 import { exchangeCode } from '../broker/token-requests.js';
-import {
-  type Attempt,
-  claimByState,
-  findAttempt,
-  finishAttempt,
-  openCodeVerifier,
-  recordDeparture,
-} from './attempts.js';
+import { type Attempt, claimByState, finishAttempt, openCodeVerifier } from './attempts.js';
 import { requireProvider } from './authorize.js';
 import { type ConnectorContext, callbackUrl } from './context.js';
 import { ATTEMPT_EXPIRED_REASON, attemptStatus } from './lifecycle.js';
 import { findConnector, storeGrant } from './store.js';
-
-export type StartOutcome =
-  | { kind: 'redirect'; url: string }
-  | { kind: 'problem'; status: number; message: string };
-
-/** `GET /oauth/start/{connection_id}`: sends the browser to the provider with a fresh state and PKCE pair. */
-export async function startAuthorization(
-  context: ConnectorContext,
-  attemptId: string,
-): Promise<StartOutcome> {
-  const attempt = /^[0-9a-f]{32}$/.test(attemptId) ? await findAttempt(context.db, attemptId) : undefined;
-  if (!attempt)
-    return { kind: 'problem', status: 404, message: 'This authorization link is not known here.' };
-  const status = attemptStatus(attempt, context.now());
-  if (status !== 'PENDING') {
-    const message =
-      status === 'ACTIVE'
-        ? `${attempt.type} is already connected: you can close this tab.`
-        : `This authorization link can no longer be used (${attempt.failureReason ?? ATTEMPT_EXPIRED_REASON.toLowerCase()}). Run \`base44 connectors push\` again for a new one.`;
-    return { kind: 'problem', status: 410, message };
-  }
-  const provider = requireProvider(context, attempt.type);
-  const request = await buildAuthorizationRequest(provider, {
-    redirectUri: callbackUrl(context),
-    scopes: attempt.scopes,
-  });
-  // Opening the link again starts over with a new state: only the newest trip can come back.
-  await recordDeparture(context.db, context.vault, attempt.id, request);
-  return { kind: 'redirect', url: request.url };
-}
 
 export type CallbackOutcome =
   | { kind: 'connected'; type: string; accountEmail: string | null; appId: string }

@@ -84,19 +84,44 @@ function rootPaths(): Record<string, Record<string, Operation>> {
       get: {
         operationId: 'startAuthorization',
         tags: ['oauth-browser'],
-        summary: "A browser's way out to the provider (the `redirect_url` of `PUT integrations/{type}`)",
+        summary: 'The authorization link (the `redirect_url` of `PUT integrations/{type}` and `apply`)',
         description:
-          'Redirects to the provider with a fresh `state` and a PKCE S256 challenge. The link itself is the ' +
-          'credential while the attempt is pending.',
+          'A page of this server naming the app, the connector, its scopes and the member who made the ' +
+          'link, with a Continue form; it sends nothing to the provider. A browser signed in to the ' +
+          'dashboard as someone else is told so. The link is the credential while its attempt is pending.',
         security: ANYONE,
         parameters: [{ name: 'connectionId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
-          '302': {
+          '200': html('The confirmation page, with the Continue form'),
+          '404': html('Unknown link'),
+          '410': html('Already used, already connected, failed, replaced or expired'),
+        },
+      },
+      post: {
+        operationId: 'continueAuthorization',
+        tags: ['oauth-browser'],
+        summary: 'Continue: uses the link up and sends the browser to the provider',
+        description:
+          "A form post with the page's CSRF token (`_csrf`). Redirects to the provider with a fresh `state` " +
+          'and a PKCE S256 challenge. Each link continues once.',
+        security: ANYONE,
+        parameters: [{ name: 'connectionId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', required: ['_csrf'], properties: { _csrf: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '303': {
             description: "To the provider's consent page",
             headers: { Location: { schema: { type: 'string', format: 'uri' } } },
           },
+          '403': html("No or another browser's CSRF token"),
           '404': html('Unknown link'),
-          '410': html('Already connected, failed or expired'),
+          '410': html('Already used, already connected, failed, replaced or expired'),
         },
       },
     },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requestAuthorization } from '../connectors/authorize.js';
 import type { ConnectorContext } from '../connectors/context.js';
 import { removeConnector } from '../connectors/remove.js';
+import { continueAuthorization } from '../connectors/start-link.js';
 import { notFound } from '../http/errors.js';
 import { appPath, DASHBOARD_PATH } from '../web/dashboard-paths.js';
 import type { DashboardKit } from './dashboard-kit.js';
@@ -54,8 +55,16 @@ export function dashboardAppPages(kit: DashboardKit, connectors: ConnectorContex
         return kit.problem(reply, { user, title, message, ...back }, 409);
       }
       if (result.connection_id && ATTEMPT_ID.test(result.connection_id)) {
-        request.log.info({ type: connector.type }, 'dashboard authorization started');
-        return reply.redirect(`/oauth/start/${result.connection_id}`, 303);
+        // The member's own form post, from their session, is the confirmation the start link asks
+        // for (this page named the app, the connector and its scopes): straight on to the provider.
+        const departure = await continueAuthorization(connectors, result.connection_id);
+        if (departure.kind === 'redirect') {
+          request.log.info({ type: connector.type }, 'dashboard authorization started');
+          return reply.header('cache-control', 'no-store').redirect(departure.url, 303);
+        }
+        const back = { backUrl: appPath(theApp.id), backLabel: `Back to ${theApp.name}` };
+        const title = `${connector.name} was not authorized`;
+        return kit.problem(reply, { user, title, message: departure.message, ...back }, departure.status);
       }
       return reply.redirect(appPath(theApp.id), 303);
     });

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter } from 'kysely';
 import { lockoutsMigration } from './migration-0005-lockouts.js';
+import { startLinksMigration } from './migration-0006-start-links.js';
 
 // Migrations are append-only: a released migration never changes, a new one follows it.
 // Column types are the common ground of SQLite and PostgreSQL: text, integer, bigint.
@@ -167,6 +168,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0005_lockouts': lockoutsMigration,
+  '0006_start_links': startLinksMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -118,6 +118,8 @@ export interface ConnectionAttemptsTable {
   expires_at: Millis;
   created_at: Millis;
   completed_at: Millis | null;
+  /** When the start link's Continue sent the browser to the provider; the link works once. */
+  departed_at: Millis | null;
 }
 
 /** The sandbox provider's records (oidc-provider's adapter): keys hashed, payloads sealed. */

@@ -1,7 +1,7 @@
 import { Eta } from 'eta';
 import * as templates from './templates.js';
 
-export type PageName = 'signIn' | 'enterCode' | 'confirm' | 'done' | 'problem' | 'connected';
+export type PageName = 'signIn' | 'enterCode' | 'confirm' | 'done' | 'problem' | 'connected' | 'startLink';
 
 /** Renders the server's pages; every interpolated value is HTML-escaped. */
 export function createPageRenderer(): (page: PageName, data: Record<string, unknown>) => string {

@@ -20,6 +20,11 @@ export const layout = `<!doctype html>
   .code { font: 600 1.6rem ui-monospace, monospace; letter-spacing: .15em; }
   .error { color: #b00020; border-left: 3px solid #b00020; padding-left: .6rem; }
   .muted { opacity: .75; font-size: .9rem; }
+  .warning { border: 2px solid #b00020; background: color-mix(in srgb, #b00020 10%, Canvas); padding: .75rem 1rem; margin: 1rem 0; }
+  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; }
+  dl.facts dt { font-weight: 600; }
+  dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+  dl.facts ul { margin: 0; padding-left: 1.1rem; }
   form.inline { display: inline; }
 </style>
 </head>
@@ -84,6 +89,34 @@ export const problem = `<% layout('@layout', { title: it.title }) %>
 <h1><%= it.title %></h1>
 <p class="error" role="alert"><%= it.message %></p>
 <% if (it.againUrl) { %><p><a href="<%= it.againUrl %>">Start again</a></p><% } %>`;
+
+export const startLink = `<% layout('@layout', { title: 'Connect ' + it.displayName + '?' }) %>
+<h1>Connect <%= it.displayName %> to the app <%= it.appName %>?</h1>
+<% if (it.signedInAs && it.someoneElse) { %>
+<div class="warning" role="alert">
+  <p><strong>This link was not made by you.</strong> You are signed in as <strong><%= it.signedInAs %></strong>;
+     this link was made by <strong><%= it.requester.name %> (<%= it.requester.email %>)</strong> for the app
+     <strong><%= it.appName %></strong>.</p>
+  <p>If you continue, the <%= it.displayName %> account you approve is connected to their app, and the app can
+     act as that account. Continue only if you expected this request from them; otherwise close this tab.</p>
+</div>
+<% } else if (it.signedInAs) { %>
+<p class="muted">You are signed in here as <strong><%= it.signedInAs %></strong>, who made this link.</p>
+<% } %>
+<dl class="facts">
+  <dt>App</dt><dd><%= it.appName %></dd>
+  <dt>Connector</dt><dd><%= it.displayName %> (<%= it.type %>)</dd>
+  <dt>Access</dt><dd><% if (it.scopes.length) { %><ul><% it.scopes.forEach(function (scope) { %><li><%= scope %></li><% }) %></ul><% } else { %>the provider's default access (no scopes named)<% } %></dd>
+  <dt>Asked by</dt><dd><%= it.requester.name %> (<%= it.requester.email %>)</dd>
+</dl>
+<p>Continuing sends you to <%= it.displayName %> to sign in and approve this access. The account you approve there
+   becomes the app's <%= it.type %> connector. If you did not ask for this yourself (in your terminal, or on the
+   dashboard), close this tab: nothing has been sent to <%= it.displayName %>.</p>
+<form method="post" action="/oauth/start/<%= it.attemptId %>">
+  <input type="hidden" name="_csrf" value="<%= it.csrfToken %>">
+  <button type="submit">Continue to <%= it.displayName %></button>
+</form>
+<p class="muted">This link works once, and expires in <%= it.minutesLeft %> minute<%= it.minutesLeft === 1 ? '' : 's' %>.</p>`;
 
 export const connected = `<% layout('@layout', { title: it.type + ' connected' }) %>
 <h1><%= it.type %> is connected - you can close this tab</h1>

@@ -33,7 +33,8 @@ const GUARDS: Record<string, Guard> = {
   'POST /oauth/device/code': 'public', // anyone may start a CLI login
   'POST /oauth/token': 'public', // the device code or refresh token in the body is the credential
   'GET /oauth/userinfo': 'access-token',
-  'GET /oauth/start/:connectionId': 'public', // the 128-bit attempt id is the credential
+  'GET /oauth/start/:connectionId': 'public', // the 128-bit attempt id; the page only shows what it would do
+  'POST /oauth/start/:connectionId': 'browser-form', // Continue: the attempt id and the page's CSRF token
   'GET /oauth/callback': 'public', // the single-use state is the credential
   'GET /device': 'public', // the sign-in form, or the code form for a signed-in browser
   'POST /device/sign-in': 'browser-form',

@@ -118,7 +118,7 @@ describe.each(DATABASE_KINDS)('the audit trail on %s', (kind) => {
     await browser.get(`/dashboard/apps/${world.appId}`);
     const again = await browser.post(`/dashboard/apps/${world.appId}/connectors/notion/authorize`, {});
     const callback = await consentOverHttp(
-      `${world.server.url}${again.headers.location}`,
+      new URL(again.headers.location as string, world.server.url).href,
       'second@notion.example',
     );
     expect(callback.url).toContain(`${world.server.url}/oauth/callback?`);

@@ -145,7 +145,15 @@ export async function consentOverHttp(
     }
     return { response, url };
   };
-  const signIn = await follow(await request(startUrl), startUrl);
+  // A start link shows its confirmation page first; Continue posts its CSRF token. (The dashboard's
+  // own authorize form goes straight to the provider.)
+  let first = await request(startUrl);
+  if (new URL(startUrl).pathname.startsWith('/oauth/start/')) {
+    const csrfToken = /name="_csrf" value="([^"]+)"/.exec(await first.text())?.[1];
+    if (first.status !== 200 || !csrfToken) throw new Error(`no start page at ${startUrl}: ${first.status}`);
+    first = await request(startUrl, { _csrf: csrfToken });
+  }
+  const signIn = await follow(first, startUrl);
   const loginAction = /action="([^"]+\/login)"/.exec(await signIn.response.text())![1]!;
   const consent = await follow(await request(new URL(loginAction, signIn.url).href, { email }), signIn.url);
   const consentAction = /action="([^"]+\/consent)"/.exec(await consent.response.text())![1]!;

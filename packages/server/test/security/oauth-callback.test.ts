@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser as HttpBrowser } from '../../../sandbox/test/support/browser.js';
 import { buildAuthorizationRequest } from '../../src/broker/authorization-request.js';
 import { CATALOG } from '../../src/broker/catalog/index.js';
 import {
   claimByState,
+  claimDeparture,
   createAttempt,
-  recordDeparture,
   verifierContext,
 } from '../../src/connectors/attempts.js';
 import { loadKeyring } from '../../src/vault/keyring.js';
@@ -16,6 +17,7 @@ import { launchChromium } from '../support/chromium.js';
 import { ConnectorApi } from '../support/connectors.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { type ExternalProvider, startExternalProvider } from '../support/external-provider.js';
+import { continueStartLink } from '../support/http-consent.js';
 import { consentInSandbox, registerCallbackSecrets } from '../support/sandbox-consent.js';
 import { createTestServer, freePort, type TestServer } from '../support/server.js';
 
@@ -70,11 +72,9 @@ describe('the OAuth callback under attack', () => {
     return { url: new URL(consent.callbackUrl), connectionId: put.connection_id! };
   }
 
-  /** The provider's authorization URL that `/oauth/start/{id}` sends the browser to. */
+  /** The provider's authorization URL that Continue on `/oauth/start/{id}` sends the browser to. */
   async function departure(connectionId: string): Promise<URL> {
-    const start = await fetch(`${server.url}/oauth/start/${connectionId}`, { redirect: 'manual' });
-    expect(start.status).toBe(302);
-    return new URL(start.headers.get('location')!);
+    return new URL(await continueStartLink(new HttpBrowser(), `${server.url}/oauth/start/${connectionId}`));
   }
 
   const deliver = async (callback: URL) => {
@@ -140,8 +140,8 @@ describe('the OAuth callback under attack', () => {
 
   it('sends an S256 challenge of a fresh verifier on every departure, keeping the verifier sealed and the state hashed', async () => {
     await alice.remove('acme');
-    const { connection_id } = await alice.put('acme', ['read']);
-    const first = await departure(connection_id!);
+    const first = await departure((await alice.put('acme', ['read'])).connection_id!);
+    const { connection_id } = await alice.put('acme', ['read', 'write']);
     const second = await departure(connection_id!);
     for (const url of [first, second]) {
       expect(url.searchParams.get('code_challenge_method')).toBe('S256');
@@ -220,7 +220,7 @@ describe.each(DATABASE_KINDS)('claiming a state on %s', (kind) => {
     );
     const state = randomBytes(32).toString('base64url');
     const vault = new Vault(loadKeyring(server.config.dataDir, undefined));
-    await recordDeparture(storage.db, vault, attempt.id, { state, codeVerifier: null });
+    await claimDeparture(storage.db, vault, attempt.id, { state, codeVerifier: null }, clock.now());
     const claims = await Promise.all(Array.from({ length: 10 }, () => claimByState(storage.db, state)));
     expect(claims.filter((claim) => claim?.id === attempt.id)).toHaveLength(1);
     expect(claims.filter((claim) => claim === undefined)).toHaveLength(9);

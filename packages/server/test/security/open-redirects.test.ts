@@ -43,7 +43,7 @@ const REDIRECTING = [
   'POST /device/sign-in',
   'POST /device/decision',
   'POST /device/sign-out',
-  'GET /oauth/start/:connectionId',
+  'POST /oauth/start/:connectionId',
 ];
 
 // Generated over every GET and POST route: hostile targets in every path parameter and in every

@@ -22,7 +22,8 @@ export interface OpenConsentPage {
 }
 
 /**
- * A person without Chromium: opens an authorization link of the server, signs in on a sandbox
+ * A person without Chromium: opens an authorization link of the server, presses Continue on its
+ * confirmation page, signs in on a sandbox
  * provider's pages (the built-in one or an external one) and allows or denies, with the sandbox's
  * own test browser (cookies, redirects, forms). Much faster than `consentInSandbox`, for tests
  * that need many consents or consents while the server is being disturbed.
@@ -36,21 +37,50 @@ export async function consentOverHttp(
 }
 
 /**
- * The first half of a consent: the link opened and the person signed in at the provider, up to
- * the consent page. `decide` finishes it, later, for instance after the server restarted.
+ * The first half of a consent: the link opened, its Continue pressed, and the person signed in at
+ * the provider, up to the consent page. `decide` finishes it, later, for instance after the server
+ * restarted.
  */
 export async function openConsentPage(authorizationUrl: string, email: string): Promise<OpenConsentPage> {
   const browser = new Browser();
-  const start = await browser.get(authorizationUrl);
-  const toProvider = start.headers.get('location');
-  if (!toProvider) {
-    throw new Error(`${authorizationUrl} answered ${start.status}, not a redirect:\n${await start.text()}`);
+  return signInAtProvider(browser, await continueStartLink(browser, authorizationUrl), email);
+}
+
+/**
+ * The server's start link as a person meets it: the confirmation page (which app, connector,
+ * scopes and member), then its Continue form posted with the page's CSRF token. Answers the
+ * provider's authorization URL the Continue sent the browser to; `onPage` sees the confirmation page.
+ */
+export async function continueStartLink(
+  browser: Browser,
+  startUrl: string,
+  onPage?: (page: Page) => void,
+): Promise<string> {
+  const start = await browser.get(startUrl);
+  const body = await start.text();
+  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
+  if (start.status !== 200 || !csrfToken)
+    throw new Error(`${startUrl} answered ${start.status}, not the start page:\n${body}`);
+  onPage?.({ url: startUrl, status: start.status, body, headers: start.headers });
+  const continued = await browser.post(startUrl, { _csrf: csrfToken });
+  const toProvider = continued.headers.get('location');
+  if (continued.status !== 303 || !toProvider) {
+    throw new Error(`Continue on ${startUrl} answered ${continued.status}:\n${await continued.text()}`);
   }
-  await start.body?.cancel();
-  const providerUrl = new URL(toProvider, authorizationUrl);
+  await continued.body?.cancel();
+  return new URL(toProvider, startUrl).href;
+}
+
+/** From the provider's authorization URL: sign in there as `email`, up to its consent page. */
+export async function signInAtProvider(
+  browser: Browser,
+  providerUrl: string,
+  email: string,
+): Promise<OpenConsentPage> {
   // The provider's pages live under its mount (`/sandbox`, `/acme`); the callback does not.
-  const within = `${providerUrl.origin}/${providerUrl.pathname.split('/')[1]}`;
-  const signIn = page(await browser.visit(providerUrl.href, within), 'the sign-in page');
+  const { origin, pathname } = new URL(providerUrl);
+  const within = `${origin}/${pathname.split('/')[1]}`;
+  const signIn = page(await browser.visit(providerUrl, within), 'the sign-in page');
   const consent = page(await submit(browser, signIn, within, { email }), 'the consent page');
   return {
     async decide(decision, options = {}) {

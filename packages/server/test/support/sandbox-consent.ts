@@ -18,9 +18,14 @@ export interface ConsentResult {
   /** The callback URL the provider sent the browser to. */
   callbackUrl: string;
   scopesShown: string[];
+  /** The text of the server's confirmation page of the start link, before anything went to the provider. */
+  startPage: string;
 }
 
-/** Walks a person through the sandbox provider: open the authorization link, sign in, allow or deny. */
+/**
+ * Walks a person through an authorization link: the server's confirmation page (Continue), then
+ * the sandbox provider: sign in, allow or deny.
+ */
 export async function consentInSandbox(
   browser: Browser,
   authorizationUrl: string,
@@ -31,6 +36,9 @@ export async function consentInSandbox(
   const page = await context.newPage();
   try {
     await page.goto(authorizationUrl);
+    const startPage = (await page.textContent('body')) ?? '';
+    if (options.screenshot) await saveScreenshot(page, `${options.screenshot}-start`);
+    await page.getByRole('button', { name: /^Continue to / }).click();
     await page.getByLabel(/email/i).fill(options.email);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Allow' }).waitFor();
@@ -39,7 +47,7 @@ export async function consentInSandbox(
     if (options.interceptCallback) {
       const callbackUrl = await submitWithoutReachingCallback(page, options.decision);
       registerCallbackSecrets(callbackUrl);
-      return { text: '', status: null, callbackUrl, scopesShown };
+      return { text: '', status: null, callbackUrl, scopesShown, startPage };
     }
     const callback = page.waitForResponse((response) => response.url().includes('/oauth/callback?'));
     await page.getByRole('button', { name: options.decision === 'allow' ? 'Allow' : 'Deny' }).click();
@@ -52,6 +60,7 @@ export async function consentInSandbox(
       status: response.status(),
       callbackUrl: response.url(),
       scopesShown,
+      startPage,
     };
   } catch (error) {
     await saveScreenshot(page, `${options.screenshot ?? 'sandbox-consent'}-failed`).catch(() => undefined);
