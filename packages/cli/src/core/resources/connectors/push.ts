@@ -26,7 +26,7 @@ export interface RemoteView {
 }
 
 /** PUTs and DELETEs in flight at once against a server without `apply`. */
-export const PUBLIC_API_CONCURRENCY = 8;
+export const PUBLIC_API_CONCURRENCY = 16;
 
 /**
  * The catalog and the plan in one round trip. Every request that either kind of server may need
