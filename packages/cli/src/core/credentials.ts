@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CLI_CLIENT_ID, TokenResponse, WORKSPACE_KEY_PREFIX } from '@base44-connectors/contract';
+import { lock } from 'proper-lockfile';
 import type { CliEnvironment } from './environment.js';
 import { CliError, NotLoggedInError } from './errors.js';
 import { ApiClient, type Authenticator } from './http.js';
@@ -190,11 +191,28 @@ export class Credentials implements Authenticator {
   }
 
   /**
-   * Trades the refresh token for a new pair. Only the server saying the refresh token is invalid
-   * ends the login, and not when another process has just rotated it: then the file holds the new
-   * pair. A network failure or a server error keeps the login for the next try.
+   * Trades the refresh token for a new pair, holding a lock on the login folder so that CLI
+   * processes refreshing at once take turns: whoever comes second finds the new pair stored and
+   * uses it (the server has rotated the old refresh token away). Only the server saying the
+   * refresh token is invalid ends the login; a network failure or a server error keeps it.
    */
   private async refresh(login: StoredLogin): Promise<StoredLogin> {
+    const release = await lockLogins(this.environment.home);
+    try {
+      const current = await readLoginFor(this.environment.home, this.environment.apiUrl);
+      if (
+        current &&
+        current.refreshToken !== login.refreshToken &&
+        current.expiresAt - REFRESH_AHEAD_MS > this.now()
+      )
+        return current;
+      return await this.exchangeRefreshToken(current ?? login);
+    } finally {
+      await release();
+    }
+  }
+
+  private async exchangeRefreshToken(login: StoredLogin): Promise<StoredLogin> {
     const { apiUrl, home } = this.environment;
     const answer = await this.tokenClient.exchange('post', 'oauth/token', {
       credentials: 'none',
@@ -225,6 +243,25 @@ export class Credentials implements Authenticator {
     };
     await storeRefreshed(home, renewed);
     return renewed;
+  }
+}
+
+/** The lock CLI processes take turns on while one refreshes a login; a crashed holder's goes stale. */
+async function lockLogins(home: string): Promise<() => Promise<void>> {
+  const dir = join(home, '.base44', 'auth');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    return await lock(dir, {
+      lockfilePath: join(dir, 'refresh.lock'),
+      realpath: false,
+      stale: 20_000,
+      retries: { retries: 100, minTimeout: 50, maxTimeout: 250 },
+    });
+  } catch (error) {
+    throw new CliError(
+      `Another base44 process has been refreshing the login for too long (${(error as Error).message}).`,
+      'login_locked',
+    );
   }
 }
 

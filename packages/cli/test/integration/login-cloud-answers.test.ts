@@ -1,6 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { base44 } from '../support/run.js';
 import { startStubServer } from '../support/stub-server.js';
 import { aTempDir } from '../support/temp.js';
@@ -93,5 +95,69 @@ describe('base44 login on a server answering as the Base44 cloud may', () => {
       `The stored login (alice@example.com) is for https://app.base44.com, not ${other.url}; it is never sent to another server.`,
     );
     expect(other.requests).toEqual([]);
+  });
+});
+
+describe('two base44 processes refreshing the same login at once', () => {
+  it('both go on working: the second uses the pair the first stored instead of the rotated-away token', async () => {
+    let refreshes = 0;
+    const used = new Set<string>();
+    const stub = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const answer = (status: number, body: unknown) => {
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(body));
+        };
+        if (request.url === '/oauth/token') {
+          const token =
+            new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('refresh_token') ?? '';
+          // Rotation: each refresh token works once; the answer takes a while, as over a slow link.
+          if (used.has(token)) return answer(400, { error: 'invalid_grant' });
+          used.add(token);
+          refreshes++;
+          return setTimeout(
+            () =>
+              answer(200, {
+                access_token: `access-${refreshes}`,
+                token_type: 'Bearer',
+                expires_in: 3600,
+                refresh_token: `refresh-${refreshes}`,
+              }),
+            400,
+          );
+        }
+        if (request.headers.authorization?.startsWith('Bearer access-'))
+          return answer(200, { email: 'alice@example.com', name: 'Alice' });
+        return answer(401, { detail: 'Not authenticated' });
+      });
+    });
+    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+    const server = { url: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` };
+    const home = await aTempDir('base44-cli-home-');
+    const cwd = await aTempDir();
+    await mkdir(join(home, '.base44/auth'), { recursive: true });
+    const expiring = {
+      accessToken: 'old-access',
+      refreshToken: 'refresh-0',
+      expiresAt: Date.now() + 10_000,
+      email: 'alice@example.com',
+      name: 'Alice',
+      server: server.url,
+    };
+    await writeFile(join(home, '.base44/auth/auth.json'), JSON.stringify(expiring), { mode: 0o600 });
+
+    const both = await Promise.all([
+      base44({ home, apiUrl: server.url }, cwd, ['whoami']),
+      base44({ home, apiUrl: server.url }, cwd, ['whoami']),
+    ]);
+    for (const result of both) expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(refreshes).toBe(1);
+    expect(JSON.parse(await readFile(join(home, '.base44/auth/auth.json'), 'utf8'))).toMatchObject({
+      accessToken: 'access-1',
+      refreshToken: 'refresh-1',
+    });
   });
 });
