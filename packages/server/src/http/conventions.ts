@@ -13,27 +13,49 @@ export function requestIdOf(request: IncomingMessage): string {
   return typeof presented === 'string' && REQUEST_ID.test(presented) ? presented : randomUUID();
 }
 
-const SENSITIVE_QUERY_KEYS = new Set([
-  'code',
-  'state',
-  'user_code',
-  'token',
-  'access_token',
-  'refresh_token',
-]);
+/** Query keys whose values are logged: none of them identifies, authorizes or completes anything. */
+const LOGGED_QUERY_KEYS = new Set(['integration_type', 'wait', 'error']);
+/** Path parameters whose values are logged (an app id or a connector type is no credential). */
+const LOGGED_PARAMS = new Set(['appId', 'type']);
+export const REDACTED = '[redacted]';
+const QUERY_KEY_NAME = /^[a-z][a-z_]{0,31}$/;
 
-/** The request as logged: no headers (they carry credentials) and no secret query values. */
+/**
+ * The request as logged: its method, the route it matched (the pattern, `/oauth/start/:connectionId`,
+ * never the path the client sent), the values of the harmless path parameters and query keys, and
+ * every other query value as `[redacted]`. No headers (they carry credentials). A link id, a code, a
+ * state or a token can reach a log line only through a key on these allowlists, and none is.
+ */
 export function serializeRequestForLog(request: FastifyRequest) {
-  if (!request.url.includes('?') && !request.url.startsWith('/oauth/start/')) {
-    return { method: request.method, url: request.url, remoteAddress: request.ip };
+  const route = request.routeOptions?.url;
+  const logged: Record<string, unknown> = {
+    method: request.method,
+    url: (route ?? '[no route]') + loggedQuery(request.url),
+    remoteAddress: request.ip,
+  };
+  const params = loggedParams(request.params);
+  if (params) logged.params = params;
+  return logged;
+}
+
+function loggedQuery(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return '';
+  const kept = new URLSearchParams();
+  for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
+    // A key's name is kept when it looks like a name; its value only when the key is allowlisted.
+    kept.append(QUERY_KEY_NAME.test(key) ? key : REDACTED, LOGGED_QUERY_KEYS.has(key) ? value : REDACTED);
   }
-  const url = new URL(request.url, 'http://log.invalid');
-  for (const key of url.searchParams.keys()) {
-    if (SENSITIVE_QUERY_KEYS.has(key)) url.searchParams.set(key, '[redacted]');
-  }
-  // The authorization link works for whoever opens it while it is pending: keep its id out of logs.
-  const path = url.pathname.replace(/^\/oauth\/start\/[^/]+/, '/oauth/start/[redacted]');
-  return { method: request.method, url: path + url.search, remoteAddress: request.ip };
+  const text = kept.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED);
+  return text ? `?${text}` : '';
+}
+
+function loggedParams(params: unknown): Record<string, string> | undefined {
+  if (params === null || typeof params !== 'object') return undefined;
+  const kept = Object.entries(params).filter(
+    ([key, value]) => LOGGED_PARAMS.has(key) && typeof value === 'string',
+  );
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 function isOAuthEndpoint(request: FastifyRequest): boolean {

@@ -98,6 +98,10 @@ describe('base44-server at log level debug, driven through login, connect, token
   async function connectReadAndRemove(appId: string, workspaceKey: string, serviceKey: string) {
     const api = new ConnectorApi(server, appId, { api_key: workspaceKey });
     const put = await api.put('slack', ['chat:write']);
+    // The link id works for whoever holds it while the connection is pending: no log line may carry it.
+    secrets.set('connection_id', put.connection_id!);
+    secrets.set('authorization link id', new URL(put.redirect_url!).pathname.split('/').pop()!);
+    expect((await api.status('slack', put.connection_id!, 1)).status).toBe('PENDING');
     const consent = await consentInSandbox(browser, put.redirect_url!, {
       email: 'me@slack.example',
       decision: 'allow',
@@ -106,6 +110,7 @@ describe('base44-server at log level debug, driven through login, connect, token
     const callback = new URL(consent.callbackUrl).searchParams;
     secrets.set('callback code', callback.get('code')!);
     secrets.set('callback state', callback.get('state')!);
+    expect((await api.status('slack', put.connection_id!, 5)).status).toBe('ACTIVE');
 
     const response = await ConnectorApi.token(server, appId, serviceKey, 'slack');
     expect(response.status).toBe(200);
@@ -192,22 +197,32 @@ describe('base44-server at log level debug, driven through login, connect, token
     expect(sealed.refresh_token?.startsWith('v1.')).toBe(true);
   });
 
-  it('logs every request it served as JSON lines, so the check below reads a real log', () => {
+  it('logs every request it served as JSON lines, by route pattern and allowlisted query values only', () => {
     const lines = output.split('\n').filter((line) => line.startsWith('{'));
-    const urls = lines.map((line) => (JSON.parse(line) as { req?: { url?: string } }).req?.url);
-    expect(urls).toEqual(
+    const requests = lines
+      .map((line) => (JSON.parse(line) as { req?: { url?: string; params?: object } }).req)
+      .filter((req) => req !== undefined);
+    expect(requests.map((req) => req.url)).toEqual(
       expect.arrayContaining([
         '/oauth/token',
-        expect.stringMatching(/^\/oauth\/callback\?/),
-        expect.stringMatching(/\/external-auth\/tokens\/slack$/),
-        expect.stringMatching(/\/external-auth\/integrations\/slack\/remove$/),
+        '/oauth/start/:connectionId',
+        '/oauth/callback?code=[redacted]&state=[redacted]&iss=[redacted]',
+        '/api/apps/:appId/external-auth/status?integration_type=slack&connection_id=[redacted]&wait=5',
+        '/api/apps/:appId/external-auth/tokens/:type',
+        '/api/apps/:appId/external-auth/integrations/:type/remove',
       ]),
+    );
+    expect(requests).toContainEqual(
+      expect.objectContaining({
+        url: '/api/apps/:appId/external-auth/tokens/:type',
+        params: expect.objectContaining({ type: 'slack' }),
+      }),
     );
     expect(output).toContain('connector authorized');
   });
 
-  it('writes no token, key, password, OAuth code or state, or data-directory secret to its output', () => {
-    expect(secrets.size).toBeGreaterThanOrEqual(17);
+  it('writes no token, key, password, link id, OAuth code or state, or data-directory secret to its output', () => {
+    expect(secrets.size).toBeGreaterThanOrEqual(19);
     for (const [name, value] of secrets) expect(value.length, name).toBeGreaterThanOrEqual(16);
     const leaked = [...secrets]
       .filter(([, value]) => output.includes(value) || output.includes(encodeURIComponent(value)))

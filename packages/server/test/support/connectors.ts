@@ -8,7 +8,7 @@ import type {
 import { type Grant, storeGrant } from '../../src/connectors/store.js';
 import { loadKeyring } from '../../src/vault/keyring.js';
 import { Vault } from '../../src/vault/vault.js';
-import { registerSecret } from './secret-scan.js';
+import { registerLogSecret, registerSecret } from './secret-scan.js';
 import type { TestServer } from './server.js';
 
 /**
@@ -54,12 +54,14 @@ export class ConnectorApi {
     return (await response.json()) as UpsertIntegrationResponse;
   }
 
-  putRaw(type: string, scopes: string[]): Promise<Response> {
-    return fetch(this.url(`integrations/${type}`), {
+  async putRaw(type: string, scopes: string[]): Promise<Response> {
+    const response = await fetch(this.url(`integrations/${type}`), {
       method: 'PUT',
       headers: { ...this.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ scopes }),
     });
+    if (response.ok) registerLinkIds(await response.clone().text());
+    return response;
   }
 
   async status(
@@ -120,12 +122,14 @@ export class ConnectorApi {
     return (await applied.json()) as ApplyResponse;
   }
 
-  private post(path: string, body: object): Promise<Response> {
-    return fetch(this.url(path), {
+  private async post(path: string, body: object): Promise<Response> {
+    const response = await fetch(this.url(path), {
       method: 'POST',
       headers: { ...this.headers, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+    if (response.ok) registerLinkIds(await response.clone().text());
+    return response;
   }
 
   async remove(type: string): Promise<Response> {
@@ -148,6 +152,17 @@ export class ConnectorApi {
     }
     return response;
   }
+}
+
+/**
+ * Every authorization link id an answer hands out (`connection_id`, `/oauth/start/{id}`): whoever
+ * holds one may complete that pending connection, so no log line may carry it (secret-scan.ts).
+ */
+export function registerLinkIds(answer: string): void {
+  for (const [, id] of answer.matchAll(/"connection_id":"([^"]+)"/g))
+    registerLogSecret('a connection_id', id);
+  for (const [, id] of answer.matchAll(/\/oauth\/start\/([^"/?#\\]+)/g))
+    registerLogSecret('an authorization link id', id);
 }
 
 /** What the sandbox's API says about an access token: its account and scopes, or 401. */

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { saveScreenshot } from './chromium.js';
-import { registerSecret } from './secret-scan.js';
+import { registerLogSecret, registerSecret } from './secret-scan.js';
 
 export interface ConsentOptions {
   /** The account the person "connects" on the sandbox's sign-in page. */
@@ -31,6 +31,7 @@ export async function consentInSandbox(
   authorizationUrl: string,
   options: ConsentOptions,
 ): Promise<ConsentResult> {
+  registerLogSecret('an authorization link id', /\/oauth\/start\/([^/?#]+)/.exec(authorizationUrl)?.[1]);
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

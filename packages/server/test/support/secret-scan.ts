@@ -19,6 +19,23 @@ export function registerSecret(name: string, value: string | null | undefined): 
   registry.set(value, name);
 }
 
+/**
+ * Values that work for whoever holds them but are the server's to keep and the owner's to be told:
+ * a pending authorization's link id (`connection_id`, the id in `/oauth/start/{id}`). The database
+ * holds them as row keys, and their owner's answers carry them; no log line may.
+ */
+const logOnlyRegistry = new Map<string, string>();
+
+export function registerLogSecret(name: string, value: string | null | undefined): void {
+  if (typeof value !== 'string' || value.length < MIN_LENGTH || logOnlyRegistry.has(value)) return;
+  logOnlyRegistry.set(value, name);
+}
+
+/** The link ids (and other log-only secrets) registered so far, by value. */
+export function registeredLogSecrets(): ReadonlyMap<string, string> {
+  return logOnlyRegistry;
+}
+
 /** For the test that plants a secret on purpose to show the scan finds it. */
 export function forgetSecret(value: string): void {
   registry.delete(value);
@@ -29,10 +46,12 @@ export function registeredSecretCount(): number {
 }
 
 /** The names of the registered secrets `text` holds, as they are or URL-encoded. */
-export function secretsIn(text: string): string[] {
+export function secretsIn(text: string, registries: readonly Map<string, string>[] = [registry]): string[] {
   const found: string[] = [];
-  for (const [value, name] of registry) {
-    if (text.includes(value) || text.includes(encodeURIComponent(value))) found.push(name);
+  for (const secrets of registries) {
+    for (const [value, name] of secrets) {
+      if (text.includes(value) || text.includes(encodeURIComponent(value))) found.push(name);
+    }
   }
   return found;
 }
@@ -47,6 +66,13 @@ export function scanTexts(texts: readonly string[], describe: (index: number) =>
   if (registry.size === 0) return [];
   return texts.flatMap((text, index) =>
     secretsIn(text).map((secret) => ({ secret, where: describe(index) })),
+  );
+}
+
+/** Log lines: every secret, and the log-only ones too (link ids). */
+export function scanLogLines(lines: readonly string[], describe: (index: number) => string): Finding[] {
+  return lines.flatMap((text, index) =>
+    secretsIn(text, [registry, logOnlyRegistry]).map((secret) => ({ secret, where: describe(index) })),
   );
 }
 

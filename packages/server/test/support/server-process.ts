@@ -7,7 +7,7 @@ import {
   registerSecret,
   SecretsInClear,
   scanDatabase,
-  scanTexts,
+  scanLogLines,
 } from './secret-scan.js';
 
 /** The built bin (`npm test` builds before it tests). */
@@ -108,7 +108,7 @@ function storageLocationOf(args: string[]): StorageLocation | undefined {
 async function scanProcess(output: string, location: StorageLocation | undefined): Promise<Finding[]> {
   if (location) registerDataDirSecrets(location.dataDir);
   const lines = output.split('\n');
-  const findings = scanTexts(lines, (index) => `output line ${index + 1}`);
+  const findings = scanLogLines(lines, (index) => `output line ${index + 1}`);
   if (!location) return findings;
   // A database the test has already removed, or a PostgreSQL it stopped, has nothing left to read.
   const stored = await scanDatabase(location).catch(() => []);

@@ -11,6 +11,7 @@ import {
   registerDataDirSecrets,
   SecretsInClear,
   scanDatabase,
+  scanLogLines,
   scanTexts,
 } from './secret-scan.js';
 
@@ -86,7 +87,7 @@ export async function createTestServer(
   registerDataDirSecrets(config.dataDir);
   if (options.listen) await app.listen({ host: '127.0.0.1', port });
   const secretsInClear = async (): Promise<Finding[]> => [
-    ...scanTexts(logLines, (index) => `log line ${index + 1}`),
+    ...scanLogLines(logLines, (index) => `log line ${index + 1}`),
     ...scanTexts(
       recording.errorBodies.map((error) => error.body),
       (index) =>
