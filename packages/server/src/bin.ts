@@ -7,6 +7,7 @@ import {
   addUser,
   createAppFor,
   createKey,
+  logoutUser,
   revoke,
   rotateEncryption,
   UsageError,
@@ -106,6 +107,20 @@ storageOptions(
       { email: flags.email, name: flags.name, password: flags.passwordStdin ? readPassword() : undefined },
       Date.now(),
     ),
+  ),
+);
+
+storageOptions(
+  users
+    .command('logout')
+    .description(
+      'end every login of a user: browser sessions and CLI logins (their refresh and access tokens); ' +
+        'API keys are left alone (use keys revoke); prints what it ended',
+    )
+    .requiredOption('--email <email>', 'the account email'),
+).action(
+  admin((storage, flags: { email: string }, _argument, config) =>
+    logoutUser(storage, config, flags, Date.now()),
   ),
 );
 

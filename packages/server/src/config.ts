@@ -19,7 +19,21 @@ export interface ServerConfig {
   /** Comma-separated base64 AES keys, the first current; undefined means the data directory's key file. */
   encryptionKeys: string | undefined;
   providers: ProviderSettings;
+  sessions: SessionSettings;
 }
+
+/** Dashboard and verification-page sign-ins (web/sessions.ts). */
+export interface SessionSettings {
+  /** A session unused this long ends. */
+  idleTimeoutSeconds: number;
+  /** A session ends this long after its sign-in, however busy. */
+  lifetimeSeconds: number;
+}
+
+export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
+  idleTimeoutSeconds: 12 * 60 * 60,
+  lifetimeSeconds: 7 * 24 * 60 * 60,
+};
 
 /** This server's client at one provider: its credentials, and how long a request there may take. */
 export interface ProviderCredentials {
@@ -73,6 +87,8 @@ export const ENVIRONMENT_VARIABLES = {
   encryptionKey: 'BASE44_SERVER_ENCRYPTION_KEY',
   devicePollInterval: 'BASE44_SERVER_DEVICE_POLL_INTERVAL',
   providerTimeout: 'BASE44_SERVER_PROVIDER_TIMEOUT',
+  sessionLifetime: 'BASE44_SERVER_SESSION_LIFETIME',
+  sessionIdleTimeout: 'BASE44_SERVER_SESSION_IDLE_TIMEOUT',
 } as const;
 
 /** `BASE44_PROVIDER_SLACK_CLIENT_ID` and `…_CLIENT_SECRET` give the credentials of type `slack`. */
@@ -113,6 +129,16 @@ export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerCo
     publicApiOnly: switchOn(flags.publicApiOnly, env[ENVIRONMENT_VARIABLES.publicApiOnly]),
     encryptionKeys: env[ENVIRONMENT_VARIABLES.encryptionKey] || undefined,
     providers: loadProviderSettings(setting('providersFile'), env),
+    sessions: {
+      idleTimeoutSeconds: parsePositiveInt(
+        env[ENVIRONMENT_VARIABLES.sessionIdleTimeout] || String(DEFAULT_SESSION_SETTINGS.idleTimeoutSeconds),
+        ENVIRONMENT_VARIABLES.sessionIdleTimeout,
+      ),
+      lifetimeSeconds: parsePositiveInt(
+        env[ENVIRONMENT_VARIABLES.sessionLifetime] || String(DEFAULT_SESSION_SETTINGS.lifetimeSeconds),
+        ENVIRONMENT_VARIABLES.sessionLifetime,
+      ),
+    },
     login: {
       deviceCodeTtlSeconds: 600,
       pollIntervalSeconds: parsePositiveInt(

@@ -1,12 +1,14 @@
 import { createServiceKey, createWorkspaceKey, revokeKey } from '../accounts/api-keys.js';
 import { addMember, createApp } from '../accounts/apps.js';
 import { createUser, Email, requireUserByEmail } from '../accounts/users.js';
+import { revokeUserLogins } from '../auth/refresh-tokens.js';
 import type { ServerConfig } from '../config.js';
 import { generatePassword, hashPassword } from '../crypto/passwords.js';
 import type { Storage } from '../storage/database.js';
 import { addKeyToKeyringFile, loadKeyring } from '../vault/keyring.js';
 import { resealAll } from '../vault/rotate.js';
 import { Vault } from '../vault/vault.js';
+import { WebSessions } from '../web/sessions.js';
 
 // The administration commands: each acts on the database and returns the one line it prints.
 
@@ -27,6 +29,28 @@ export async function addUser(
     now,
   );
   return input.password === undefined ? password : user.id;
+}
+
+/**
+ * Ends every login of a user: their browser sessions, and their CLI logins (the refresh token
+ * families, and with them the access tokens). Workspace keys are left alone: `keys revoke` ends those.
+ */
+export async function logoutUser(
+  storage: Storage,
+  config: ServerConfig,
+  input: { email: string },
+  now: number,
+): Promise<string> {
+  const user = await requireUserByEmail(storage.db, input.email);
+  const { sessions, logins } = await storage.db.transaction().execute(async (trx) => ({
+    sessions: await new WebSessions(trx, false, () => now, config.sessions).endAllOf(user.id),
+    logins: await revokeUserLogins(trx, user.id, now),
+  }));
+  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return (
+    `logged out ${user.email}: ended ${plural(sessions, 'browser session')} and ${plural(logins, 'CLI login')}; ` +
+    'API keys are left alone (revoke them with `keys revoke`)'
+  );
 }
 
 export async function createAppFor(

@@ -3,6 +3,7 @@ import type { KeyResolver } from '../accounts/api-keys.js';
 import { findUserById, type User } from '../accounts/users.js';
 import type { Database } from '../storage/schema.js';
 import { type AccessTokenIssuer, verifyAccessToken } from './access-tokens.js';
+import { isLoginAlive } from './refresh-tokens.js';
 
 /** Who is calling: a person (by login token or workspace key), or an app's backend (service key). */
 export type Principal =
@@ -43,6 +44,8 @@ export async function authenticate(
 
   const check = await verifyAccessToken(deps.accessTokens, presented, now);
   if (!check.valid) return { ok: false, reason: check.expired ? 'expired' : 'invalid' };
+  // A revoked login (POST /oauth/revoke, `users logout`, a reused refresh token) takes its access tokens along.
+  if (!(await isLoginAlive(deps.db, check.claims.gid))) return { ok: false, reason: 'invalid' };
   const user = await findUserById(deps.db, check.claims.uid);
   return user
     ? { ok: true, principal: { kind: 'user', user, via: 'access_token' } }

@@ -65,6 +65,43 @@ function rootPaths(): Record<string, Record<string, Operation>> {
         },
       },
     },
+    '/oauth/revoke': {
+      post: {
+        operationId: 'revoke',
+        tags: ['login'],
+        summary: 'Log out: revoke a CLI login (RFC 7009) by its refresh token or one of its access tokens',
+        description:
+          'Ends the whole login the token belongs to: its refresh token family (used tokens included) and ' +
+          'every access token issued for it, which the API then refuses with 401. `token_type_hint` ' +
+          '(`refresh_token` or `access_token`) only orders the search. Answers 200 whether or not the token ' +
+          'was valid (RFC 7009 §2.2). Browser sessions and workspace keys are not touched.',
+        security: ANYONE,
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: {
+                type: 'object',
+                required: ['token', 'client_id'],
+                properties: {
+                  token: { type: 'string' },
+                  token_type_hint: { type: 'string', enum: ['refresh_token', 'access_token'] },
+                  client_id: { type: 'string', const: 'base44_cli' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Revoked, or the token was not valid: `{}`',
+            content: { 'application/json': { schema: { type: 'object', additionalProperties: false } } },
+          },
+          '400': oauthError('`invalid_request`: no `token`'),
+          '401': oauthError('`invalid_client`: only `base44_cli` is known'),
+        },
+      },
+    },
     '/oauth/userinfo': {
       get: {
         operationId: 'userInfo',

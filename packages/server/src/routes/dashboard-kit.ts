@@ -39,7 +39,12 @@ export class DashboardKit {
   private readonly render = createDashboardRenderer();
 
   constructor(private readonly context: ServerContext) {
-    this.sessions = new WebSessions(context.db, isHttps(context.config), context.now);
+    this.sessions = new WebSessions(
+      context.db,
+      isHttps(context.config),
+      context.now,
+      context.config.sessions,
+    );
   }
 
   /** Sends a page; `user` shows who is signed in (and the sign-out button) in the header. */

@@ -29,7 +29,7 @@ const WRONG_CODE =
 export const devicePages: FastifyPluginAsync<ServerContext> = async (app, context) => {
   const { db, now } = context;
   const render = createPageRenderer();
-  const sessions = new WebSessions(db, isHttps(context.config), now);
+  const sessions = new WebSessions(db, isHttps(context.config), now, context.config.sessions);
   const page = (reply: FastifyReply, name: PageName, data: Record<string, unknown>, status = 200) =>
     reply
       .status(status)

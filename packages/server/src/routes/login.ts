@@ -9,10 +9,17 @@ import {
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { findUserById } from '../accounts/users.js';
-import { issueAccessToken } from '../auth/access-tokens.js';
+import { issueAccessToken, verifyAccessToken } from '../auth/access-tokens.js';
 import { pollDeviceAuthorization, startDeviceAuthorization } from '../auth/device-flow.js';
 import { authenticate } from '../auth/principal.js';
-import { issueRefreshToken, type RefreshGrant, rotateRefreshToken } from '../auth/refresh-tokens.js';
+import {
+  issueRefreshToken,
+  type Login,
+  type RefreshGrant,
+  revokeByRefreshToken,
+  revokeFamily,
+  rotateRefreshToken,
+} from '../auth/refresh-tokens.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, OAuthProtocolError } from '../http/errors.js';
 
@@ -23,6 +30,11 @@ const TokenBody = z.object({
   grant_type: z.string().optional(),
   device_code: z.string().optional(),
   refresh_token: z.string().optional(),
+  client_id: z.string().optional(),
+});
+const RevokeBody = z.object({
+  token: z.string().optional(),
+  token_type_hint: z.string().optional(),
   client_id: z.string().optional(),
 });
 
@@ -78,6 +90,24 @@ export const loginRoutes: FastifyPluginAsync<ServerContext> = async (app, contex
     }
   });
 
+  // RFC 7009: ends the login the token belongs to, a refresh token (used or not) or one of its
+  // access tokens, and so every token of that login. 200 whether or not the token was valid (§2.2).
+  app.post('/oauth/revoke', async (request, reply) => {
+    const body = oauthBody(RevokeBody, request.body);
+    const clientId = requireKnownClient(body.client_id);
+    const token = required(body.token, 'token');
+    noStore(reply);
+    // The hint only orders the search (§2.1): an unknown hint, or the wrong one, still finds the token.
+    const asAccessTokenFirst = body.token_type_hint === 'access_token';
+    const revoked = asAccessTokenFirst
+      ? (await revokeByAccessToken(token, clientId)) ||
+        (await revokeByRefreshToken(db, token, clientId, now()))
+      : (await revokeByRefreshToken(db, token, clientId, now())) ||
+        (await revokeByAccessToken(token, clientId));
+    if (revoked) request.log.info('CLI login revoked');
+    return {};
+  });
+
   app.get('/oauth/userinfo', async (request): Promise<UserInfoResponse> => {
     const result = await authenticate(
       { authorization: request.headers.authorization, apiKey: undefined },
@@ -117,18 +147,31 @@ export const loginRoutes: FastifyPluginAsync<ServerContext> = async (app, contex
     return issueTokens(rotation.grant, rotation.refreshToken);
   }
 
-  async function issueTokens(grant: RefreshGrant, rotatedRefreshToken?: string): Promise<TokenResponse> {
+  async function revokeByAccessToken(token: string, clientId: string): Promise<boolean> {
+    const check = await verifyAccessToken(context.accessTokens, token, now());
+    if (!check.valid || check.claims.client_id !== clientId) return false;
+    await revokeFamily(db, check.claims.gid, now());
+    return true;
+  }
+
+  /** The tokens of a login: an access token naming it (`gid`) beside its current refresh token. */
+  async function issueTokens(
+    grant: RefreshGrant | Login,
+    rotatedRefreshToken?: string,
+  ): Promise<TokenResponse> {
     const user = await findUserById(db, grant.userId);
     if (!user) throw new OAuthProtocolError(400, 'invalid_grant', 'The account no longer exists');
     const issuedAt = now();
+    // A device code starts a login (a new refresh token family); a refresh continues its own.
+    const { login, refreshToken } =
+      'familyId' in grant && rotatedRefreshToken !== undefined
+        ? { login: grant, refreshToken: rotatedRefreshToken }
+        : await issueRefreshToken(db, grant, config.login.refreshTokenTtlSeconds, issuedAt);
     const access = await issueAccessToken(
       context.accessTokens,
-      { user, scope: grant.scope, clientId: grant.clientId },
+      { user, scope: login.scope, clientId: login.clientId, grantId: login.familyId },
       issuedAt,
     );
-    const refreshToken =
-      rotatedRefreshToken ??
-      (await issueRefreshToken(db, grant, config.login.refreshTokenTtlSeconds, issuedAt));
     return {
       access_token: access.token,
       token_type: 'Bearer',

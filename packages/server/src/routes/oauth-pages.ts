@@ -15,7 +15,12 @@ import { WebSessions } from '../web/sessions.js';
 export function oauthPages(connectors: ConnectorContext): FastifyPluginAsync<ServerContext> {
   return async (app, context) => {
     const render = createPageRenderer();
-    const sessions = new WebSessions(context.db, isHttps(context.config), context.now);
+    const sessions = new WebSessions(
+      context.db,
+      isHttps(context.config),
+      context.now,
+      context.config.sessions,
+    );
     const page = (reply: FastifyReply, name: PageName, data: Record<string, unknown>, status = 200) =>
       reply
         .status(status)

@@ -32,6 +32,7 @@ const GUARDS: Record<string, Guard> = {
   'GET /openapi.json': 'public',
   'POST /oauth/device/code': 'public', // anyone may start a CLI login
   'POST /oauth/token': 'public', // the device code or refresh token in the body is the credential
+  'POST /oauth/revoke': 'public', // the token in the body is the credential (RFC 7009)
   'GET /oauth/userinfo': 'access-token',
   'GET /oauth/start/:connectionId': 'public', // the 128-bit attempt id; the page only shows what it would do
   'POST /oauth/start/:connectionId': 'browser-form', // Continue: the attempt id and the page's CSRF token

@@ -42,6 +42,18 @@ describe('server configuration', () => {
     );
   });
 
+  it('ends browser sessions after 12 idle hours and 7 days from sign-in, unless the environment says otherwise', () => {
+    expect(loadConfig({}, {}).sessions).toEqual({ idleTimeoutSeconds: 43_200, lifetimeSeconds: 604_800 });
+    const config = loadConfig(
+      {},
+      { BASE44_SERVER_SESSION_LIFETIME: '86400', BASE44_SERVER_SESSION_IDLE_TIMEOUT: '3600' },
+    );
+    expect(config.sessions).toEqual({ idleTimeoutSeconds: 3600, lifetimeSeconds: 86_400 });
+    expect(() => loadConfig({}, { BASE44_SERVER_SESSION_LIFETIME: '1.5' })).toThrow(
+      'BASE44_SERVER_SESSION_LIFETIME must be a whole number ≥ 1',
+    );
+  });
+
   it('refuses what it cannot use, naming the setting', () => {
     expect(() => loadConfig({ port: '70000' }, {})).toThrow(
       '--port must be a whole number from 0 to 65535 (got "70000")',
