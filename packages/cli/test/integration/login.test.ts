@@ -79,9 +79,24 @@ describe.each(SERVER_MODES)('base44 login, whoami and logout against base44-serv
     expect(after401.accessToken).not.toBe('no-longer-valid');
     expect(after401.refreshToken).not.toBe(stored.refreshToken);
 
+    const beforeLogout = JSON.parse(await readFile(authFile, 'utf8'));
     const logout = await base44(settings, cwd, ['logout']);
     expect(logout).toMatchObject({ code: 0, stdout: `Logged out of ${server.url}.\n` });
     expect(existsSync(authFile)).toBe(false);
+    // Logging out revoked the login at the server (RFC 7009): its tokens are refused from now on.
+    const refresh = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: beforeLogout.refreshToken,
+        client_id: 'base44_cli',
+      }),
+    });
+    expect(refresh.status).toBe(400);
+    const userinfo = await fetch(`${server.url}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${beforeLogout.accessToken}` },
+    });
+    expect(userinfo.status).toBe(401);
 
     const after = await base44(settings, cwd, ['whoami']);
     expect(after.code).toBe(1);
