@@ -2,16 +2,23 @@ import * as z from 'zod/mini';
 import { IntegrationType } from './catalog.js';
 
 /**
- * One OAuth scope as a connector file writes it. Providers split their scope parameter at spaces,
- * so a string with a space would silently ask for several scopes; control characters and broken
- * Unicode (lone surrogates) cannot travel as UTF-8 unchanged.
+ * One OAuth scope, as a connector file writes it and as the API takes it. Providers split their
+ * scope parameter at spaces, so a string with a space would silently ask for several scopes;
+ * control characters and broken Unicode (lone surrogates) cannot travel as UTF-8 unchanged, and
+ * bidirectional overrides make a scope read as another (see UNSAFE_CHARACTER).
  */
 export const ConnectorScope = z
   .string()
   .check(
     z.minLength(1),
-    z.regex(/^[^\s\p{Cc}\p{Cs}]+$/u, 'must be one scope, without spaces or control characters'),
+    z.regex(
+      /^[^\s\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]+$/u,
+      'must be one scope, without spaces or control characters',
+    ),
   );
+
+/** A scope on the wire: one scope (ConnectorScope), of at most 256 characters. */
+export const WireScope = ConnectorScope.check(z.maxLength(256));
 
 /** The content of one `base44/connectors/<type>.jsonc` file, as editors see it. */
 export const ConnectorFile = z

@@ -10,3 +10,4 @@ export * from './login.js';
 export * from './push-plan.js';
 export * from './stripe.js';
 export * from './suggest.js';
+export * from './text.js';

@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
 import { ConnectorStatus, IntegrationType } from './catalog.js';
+import { WireScope } from './connector-file.js';
 
 // A push as a value (Terraform's plan): computed from the local files and the app's connectors,
 // printed for people, emitted as JSON, and applied — the same value each time.
 
 export const DesiredConnector = z.object({
   type: IntegrationType,
-  scopes: z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(200)),
+  scopes: z.array(WireScope).check(z.maxLength(200)),
 });
 export type DesiredConnector = z.infer<typeof DesiredConnector>;
 

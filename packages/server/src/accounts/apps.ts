@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newAppId } from '../crypto/random.js';
 import type { AppRole, Database } from '../storage/schema.js';
-import { ConflictError, NotFoundError } from './errors.js';
+import { ConflictError, NotFoundError, requireSafeText } from './errors.js';
 import type { User } from './users.js';
 
 export interface App {
@@ -10,7 +10,7 @@ export interface App {
 }
 
 export async function createApp(db: Kysely<Database>, name: string, owner: User, now: number): Promise<App> {
-  const app = { id: newAppId(), name: name.trim() };
+  const app = { id: newAppId(), name: requireSafeText('app name', name).trim() };
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('apps')

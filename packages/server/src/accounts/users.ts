@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../crypto/random.js';
 import type { Database, UsersTable } from '../storage/schema.js';
-import { ConflictError, NotFoundError } from './errors.js';
+import { ConflictError, NotFoundError, requireSafeText } from './errors.js';
 
 export type User = Pick<UsersTable, 'id' | 'email' | 'name'>;
 
@@ -17,8 +17,8 @@ export async function createUser(
   input: { email: string; name?: string | undefined; passwordHash: string },
   now: number,
 ): Promise<User> {
-  const email = normalizeEmail(input.email);
-  const name = input.name?.trim() || email.split('@')[0] || email;
+  const email = normalizeEmail(requireSafeText('email', input.email));
+  const name = requireSafeText('name', input.name?.trim() || email.split('@')[0] || email);
   const user = { id: newId(), email, name };
   const inserted = await db
     .insertInto('users')

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ApiErrorCode, EXTENSIONS_HEADER, formatExtensionsHeader } from '@base44-connectors/contract';
+import {
+  ApiErrorCode,
+  EXTENSIONS_HEADER,
+  formatExtensionsHeader,
+  unsafeCharacterIn,
+  unsafeCharacterMessage,
+} from '@base44-connectors/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountError } from '../accounts/errors.js';
 import { HttpError, OAuthProtocolError } from './errors.js';
@@ -86,16 +92,20 @@ export function installHttpConventions(app: FastifyInstance, extensions: readonl
     return parseJson(request, text, done);
   });
 
-  // No field takes a NUL character, and PostgreSQL cannot even compare text holding one: such
-  // input is refused here, for every route, before it reaches a query.
+  // No field takes a control or bidirectional character (contract's UNSAFE_CHARACTER): stored text
+  // reaches other members' terminals and pages, and PostgreSQL cannot even compare text holding a
+  // NUL. Such input is refused here, for every route and every part of a request, before any
+  // schema or query sees it: 422 naming the field (OAuth endpoints: RFC 6749 invalid_request).
   app.addHook('preValidation', async (request) => {
     if (request.is404) return;
-    const where = nulCharacterIn(request);
-    if (!where) return;
-    const message = `The ${where} has a NUL character (\\u0000): no field accepts one`;
+    const found = unsafeCharacterInRequest(request);
+    if (!found) return;
+    const message = `The ${found.where} ${unsafeCharacterMessage(found.character)}`;
     throw isOAuthEndpoint(request)
       ? new OAuthProtocolError(400, 'invalid_request', message)
-      : new HttpError(400, message, ApiErrorCode.badRequest);
+      : new HttpError(422, message, ApiErrorCode.validation, {
+          errors: [{ name: found.name, message: unsafeCharacterMessage(found.character) }],
+        });
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -115,7 +125,12 @@ export function installHttpConventions(app: FastifyInstance, extensions: readonl
       });
     }
     if (error instanceof AccountError) {
-      const code = error.status === 409 ? ApiErrorCode.conflict : ApiErrorCode.notFound;
+      const code =
+        error.status === 409
+          ? ApiErrorCode.conflict
+          : error.status === 400
+            ? ApiErrorCode.badRequest
+            : ApiErrorCode.notFound;
       return reply.status(error.status).send({ message: error.message, code });
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
@@ -166,31 +181,45 @@ function answerFrameworkError(error: FastifyError, request: FastifyRequest, repl
   return reply.status(500).send({ message: 'Internal server error', code: ApiErrorCode.internal });
 }
 
-/** Where the parsed path, query or body holds a NUL character: `request body field "connectors.0.type"`. */
-export function nulCharacterIn(request: FastifyRequest): string | undefined {
+export interface UnsafeCharacterFound {
+  /** The field as `extra_data.errors[].name` names it: `scopes.1`, `connection_id`, or `body`. */
+  name: string;
+  /** The field in words: `request body field "scopes.1"`. */
+  where: string;
+  /** `U+001B`. */
+  character: string;
+}
+
+/** The first field of the parsed path, query or body holding an unsafe character (or key), if any. */
+export function unsafeCharacterInRequest(request: FastifyRequest): UnsafeCharacterFound | undefined {
   const parts: [string, string, unknown][] = [
     ['path', 'path parameter', request.params],
     ['query', 'query parameter', request.query],
-    ['request body', 'request body field', request.body],
+    ['body', 'request body field', request.body],
   ];
   for (const [whole, field, value] of parts) {
-    const path = nulPathIn(value);
-    if (path !== undefined) return path ? `${field} ${JSON.stringify(path)}` : whole;
+    const found = unsafePathIn(value);
+    if (found === undefined) continue;
+    return found.path
+      ? { name: found.path, where: `${field} ${JSON.stringify(found.path)}`, character: found.character }
+      : { name: whole, where: whole === 'body' ? 'request body' : whole, character: found.character };
   }
   return undefined;
 }
 
-/** The dotted path of the first string (or key) holding a NUL, walked without recursion (bodies may nest deep). */
-function nulPathIn(root: unknown): string | undefined {
+/** The dotted path of the first string (or key) holding an unsafe character, walked without recursion (bodies may nest deep). */
+function unsafePathIn(root: unknown): { path: string; character: string } | undefined {
   const pending: [unknown, string][] = [[root, '']];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [value, path] = next;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return path;
+      const character = unsafeCharacterIn(value);
+      if (character) return { path, character };
     } else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
         const childPath = path ? `${path}.${key}` : key;
-        if (key.includes('\u0000')) return childPath;
+        const character = unsafeCharacterIn(key);
+        if (character) return { path: childPath, character };
         pending.push([child, childPath]);
       }
     }

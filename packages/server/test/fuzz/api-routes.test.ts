@@ -158,7 +158,7 @@ describe.each(DATABASE_KINDS)('every route under fuzzing, on %s', (kind) => {
             expect(response.json().message, context).toMatch(/revision/);
             return;
           }
-          // 422 from the schema, or 400 for a NUL character, which no field takes.
+          // 422: from the schema, or for a control character, which no field takes.
           expect([400, 422], context).toContain(response.statusCode);
           const { message, extra_data } = response.json();
           expect(message, context).toContain(path.split('.').slice(0, 2).join('.'));

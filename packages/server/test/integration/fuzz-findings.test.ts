@@ -17,17 +17,26 @@ describe.each(DATABASE_KINDS)('requests the fuzzer found, on %s', (kind) => {
   afterAll(() => world?.close());
   const inject = (options: InjectOptions) => world.server.app.inject(options);
 
-  it('refuses a NUL character in a JSON field with a 400 naming the field (PostgreSQL cannot compare such text)', async () => {
+  it('refuses a NUL character in a JSON field with a 422 naming the field (PostgreSQL cannot compare such text)', async () => {
     const response = await inject({
       method: 'PUT',
       url: `/api/apps/${fuzz.appId}/external-auth/integrations/notion`,
       headers: { api_key: fuzz.workspaceKey },
       payload: { scopes: ['read', 'a\u0000b'] },
     });
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(422);
     expect(response.json()).toEqual({
-      message: 'The request body field "scopes.1" has a NUL character (\\u0000): no field accepts one',
-      code: 'bad_request',
+      message:
+        'The request body field "scopes.1" has a control or bidirectional character (U+0000): no field accepts one',
+      code: 'validation_failed',
+      extra_data: {
+        errors: [
+          {
+            name: 'scopes.1',
+            message: 'has a control or bidirectional character (U+0000): no field accepts one',
+          },
+        ],
+      },
     });
   });
 
@@ -55,10 +64,10 @@ describe.each(DATABASE_KINDS)('requests the fuzzer found, on %s', (kind) => {
       const browser = new FormClient(world.server.app);
       await browser.get(page);
       const response = await browser.post(action, fields);
-      expect(response.statusCode, action).toBe(400);
+      expect(response.statusCode, action).toBe(422);
       expect(response.headers['content-type'], action).toMatch(/text\/html/);
       expect(response.body, action).toMatch(
-        /field (&quot;|&#34;|")email(&quot;|&#34;|") has a NUL character/,
+        /field (&quot;|&#34;|")email(&quot;|&#34;|") has a control or bidirectional character \(U\+0000\)/,
       );
     }
   });
