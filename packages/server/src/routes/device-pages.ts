@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { User } from '../accounts/users.js';
+import { describedCliScopes } from '../auth/cli-scopes.js';
 import { decideDeviceAuthorization, findPendingByUserCode, type PendingLookup } from '../auth/device-flow.js';
 import { type Attempt, Lockouts, USER_CODE_LOCKOUT } from '../auth/lockouts.js';
 import { normalizeUserCode } from '../auth/user-codes.js';
@@ -104,7 +105,8 @@ export const devicePages: FastifyPluginAsync<ServerContext> = async (app, contex
     if (guess.locked) return tooManyCodes(reply, guess.locked.retryAfterSeconds);
     const pending = guess.result;
     if (!pending.found) return page(reply, 'enterCode', { ...view, userCode: typed, error: WRONG_CODE }, 400);
-    return page(reply, 'confirm', { ...view, userCode: pending.userCode, scope: pending.scope });
+    // What the login may do, in this server's words: never the scope text the client sent.
+    return page(reply, 'confirm', { ...view, userCode: pending.userCode, scopes: describedCliScopes() });
   });
 
   app.post(

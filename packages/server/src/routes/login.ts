@@ -10,6 +10,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { findUserById } from '../accounts/users.js';
 import { issueAccessToken, verifyAccessToken } from '../auth/access-tokens.js';
+import { decideCliScope } from '../auth/cli-scopes.js';
 import { pollDeviceAuthorization, startDeviceAuthorization } from '../auth/device-flow.js';
 import { authenticate } from '../auth/principal.js';
 import {
@@ -48,9 +49,17 @@ export const loginRoutes: FastifyPluginAsync<ServerContext> = async (app, contex
     async (request, reply): Promise<DeviceCodeResponse> => {
       const body = oauthBody(DeviceCodeBody, request.body);
       const clientId = requireKnownClient(body.client_id);
+      const scope = decideCliScope(body.scope);
+      if ('unknown' in scope) {
+        throw new OAuthProtocolError(
+          400,
+          'invalid_scope',
+          `Unknown scope ${JSON.stringify(scope.unknown.slice(0, 64))}: a CLI login is granted "${CLI_SCOPE}"`,
+        );
+      }
       const started = await startDeviceAuthorization(
         db,
-        { clientId, scope: body.scope?.trim() || CLI_SCOPE },
+        { clientId, scope: scope.granted },
         {
           ttlSeconds: config.login.deviceCodeTtlSeconds,
           pollIntervalSeconds: config.login.pollIntervalSeconds,

@@ -64,8 +64,12 @@ export const confirm = `<% layout('@layout', { title: 'Approve login' }) %>
 <h1>Approve the CLI login?</h1>
 <p>Check that your terminal shows this code:</p>
 <p class="code"><%= it.userCode %></p>
-<p>Approving lets the base44 CLI act as <strong><%= it.email %></strong>
-   (<%= it.scope %>) until you log out.</p>
+<p>Approving lets the base44 CLI act as <strong><%= it.email %></strong> until you log out:</p>
+<ul class="scopes">
+<% it.scopes.forEach(function (granted) { %>
+  <li><%= granted.description %> (<code><%= granted.scope %></code>)</li>
+<% }) %>
+</ul>
 <form method="post" action="/device/decision">
   <input type="hidden" name="_csrf" value="<%= it.csrfToken %>">
   <input type="hidden" name="user_code" value="<%= it.userCode %>">
