@@ -7,7 +7,7 @@ import type { Vault } from '../vault/vault.js';
 /** What the connector operations share; built once by `buildServer`. */
 export interface ConnectorContext {
   db: Kysely<Database>;
-  /** PostgreSQL locks the connector row while refreshing; SQLite has one writer anyway. */
+  /** PostgreSQL locks the app row while changing its connectors; SQLite has one writer anyway. */
   rowLocks: boolean;
   vault: Vault;
   events: EventChannel;

@@ -4,6 +4,7 @@ import { ANY_TOPIC } from '../storage/events.js';
 import { findAttempt } from './attempts.js';
 import type { ConnectorContext } from './context.js';
 import { ATTEMPT_EXPIRED_REASON, attemptStatus } from './lifecycle.js';
+import { Wakes } from './wakes.js';
 
 export const MAX_WAIT_SECONDS = 30;
 
@@ -43,31 +44,6 @@ export async function connectionStatus(
     return current;
   } finally {
     unsubscribe();
-  }
-}
-
-/** Wakes of one waiter: `next` resolves at the next wake (or one that came meanwhile), or after `ms`. */
-class Wakes {
-  private resolve: (() => void) | undefined;
-  private missed = false;
-
-  wake(): void {
-    if (this.resolve) this.resolve();
-    else this.missed = true;
-  }
-
-  async next(ms: number): Promise<void> {
-    if (this.missed) {
-      this.missed = false;
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      this.resolve = resolve;
-      timer = setTimeout(resolve, ms);
-    });
-    clearTimeout(timer);
-    this.resolve = undefined;
   }
 }
 

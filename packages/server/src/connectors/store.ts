@@ -18,6 +18,10 @@ export interface Connector {
   connectionConfig: Record<string, unknown> | null;
   connectedAt: number | null;
   refreshedAt: number | null;
+  /** Who is refreshing the token, until when (see refresh-lease.ts). */
+  refreshLease: { owner: string; until: number } | null;
+  /** Why the last refresh found the provider unavailable. */
+  refreshFailure: string | null;
 }
 
 export interface Grant {
@@ -127,6 +131,10 @@ export async function storeGrant(
     connected_at: now,
     refreshed_at: null,
     updated_at: now,
+    // A refresh still running holds tokens of the old grant: it loses its lease and stores nothing.
+    refresh_lease_owner: null,
+    refresh_lease_until: null,
+    refresh_failure: null,
   };
   if (existing) {
     await updateConnector(db, appId, type, values);
@@ -136,26 +144,6 @@ export async function storeGrant(
       .values({ app_id: appId, type, created_at: now, ...values })
       .execute();
   }
-}
-
-/** Stores refreshed tokens; a refresh without a new refresh token keeps the old one. */
-export async function storeRefresh(
-  db: Db,
-  vault: Vault,
-  connector: Connector,
-  tokens: { accessToken: string; refreshToken: string | null; expiresAt: number | null },
-  now: number,
-): Promise<void> {
-  const { appId, type } = connector;
-  await updateConnector(db, appId, type, {
-    access_token: vault.seal(tokens.accessToken, tokenContext(appId, type, 'access_token')),
-    ...(tokens.refreshToken
-      ? { refresh_token: vault.seal(tokens.refreshToken, tokenContext(appId, type, 'refresh_token')) }
-      : {}),
-    expires_at: tokens.expiresAt,
-    refreshed_at: now,
-    updated_at: now,
-  });
 }
 
 export async function applyEvent(
@@ -251,6 +239,11 @@ function toConnector(row: Selectable<ConnectorsTable>): Connector {
     connectionConfig: connectionConfigOf(row.connection_config),
     connectedAt: row.connected_at,
     refreshedAt: row.refreshed_at,
+    refreshLease:
+      row.refresh_lease_owner === null || row.refresh_lease_until === null
+        ? null
+        : { owner: row.refresh_lease_owner, until: row.refresh_lease_until },
+    refreshFailure: row.refresh_failure,
   };
 }
 

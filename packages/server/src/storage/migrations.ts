@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter } from 'kysely';
 import { lockoutsMigration } from './migration-0005-lockouts.js';
 import { startLinksMigration } from './migration-0006-start-links.js';
+import { refreshLeaseMigration } from './migration-0008-refresh-lease.js';
 
 // Migrations are append-only: a released migration never changes, a new one follows it.
 // Column types are the common ground of SQLite and PostgreSQL: text, integer, bigint.
@@ -169,6 +170,7 @@ const migrations: Record<string, Migration> = {
   },
   '0005_lockouts': lockoutsMigration,
   '0006_start_links': startLinksMigration,
+  '0008_refresh_lease': refreshLeaseMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

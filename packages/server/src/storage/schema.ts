@@ -99,6 +99,11 @@ export interface ConnectorsTable {
   refreshed_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
+  /** The random id of the request refreshing the token, and until when that lease holds. */
+  refresh_lease_owner: string | null;
+  refresh_lease_until: Millis | null;
+  /** Why the last refresh found the provider unavailable; cleared by the next success. */
+  refresh_failure: string | null;
 }
 
 export type AttemptStatus = 'PENDING' | 'ACTIVE' | 'FAILED';

@@ -36,6 +36,8 @@ export interface ExternalProvider {
   breakTokenEndpoint(fault: EndpointFault | undefined): void;
   /** Makes the revocation endpoint misbehave this way until called with undefined. */
   breakRevocationEndpoint(fault: EndpointFault | undefined): void;
+  /** Makes the token endpoint wait this long before it answers (or misbehaves); 0 to answer at once. */
+  delayTokenEndpoint(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -65,17 +67,23 @@ export async function startExternalProvider(options: {
   let tokenRequests = 0;
   let tokenFault: EndpointFault | undefined;
   let revocationFault: EndpointFault | undefined;
+  let tokenDelayMs = 0;
   const isPost = (request: IncomingMessage, endpoint: string) =>
     request.method === 'POST' && request.url?.startsWith(new URL(endpoint).pathname);
   const http: Server = createServer((request, response) => {
-    if (isPost(request, provider.endpoints.token)) {
-      tokenRequests++;
-      if (tokenFault) return misbehave(tokenFault, response);
-    }
-    if (isPost(request, provider.endpoints.revocation) && revocationFault) {
-      return misbehave(revocationFault, response);
-    }
-    provider.handle(request, response);
+    // The revocation endpoint's path starts with the token endpoint's: it counts, and may fail, as both.
+    const toToken = isPost(request, provider.endpoints.token);
+    const faults = { token: toToken ? tokenFault : undefined, revocation: revocationFault };
+    const answer = () => {
+      if (faults.token) return misbehave(faults.token, response);
+      if (isPost(request, provider.endpoints.revocation) && faults.revocation) {
+        return misbehave(faults.revocation, response);
+      }
+      provider.handle(request, response);
+    };
+    if (toToken) tokenRequests++;
+    if (toToken && tokenDelayMs > 0) setTimeout(answer, tokenDelayMs);
+    else answer();
   });
   await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
 
@@ -120,6 +128,9 @@ export async function startExternalProvider(options: {
     },
     breakRevocationEndpoint: (fault) => {
       revocationFault = fault;
+    },
+    delayTokenEndpoint: (ms) => {
+      tokenDelayMs = ms;
     },
     close: () =>
       new Promise((resolve) => {
