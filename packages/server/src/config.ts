@@ -20,7 +20,34 @@ export interface ServerConfig {
   encryptionKeys: string | undefined;
   providers: ProviderSettings;
   sessions: SessionSettings;
+  limits: HttpLimits;
 }
+
+/** What one client may cost the server: the sizes and times after which a request is refused or cut off. */
+export interface HttpLimits {
+  /** Largest request body (JSON or form); larger ones are refused with 413. */
+  bodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have; deeper ones are refused before parsing. */
+  maxJsonDepth: number;
+  /** Time to receive a whole request, headers and body (Node's `requestTimeout`); then 408 and the socket closes. */
+  requestTimeoutMs: number;
+  /** Time to receive the headers of a request (Node's `headersTimeout`): slowloris clients are cut off. */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open after a response. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at once; the next one is closed as it arrives (Node's `maxConnections`). */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: HttpLimits = {
+  bodyLimitBytes: 1024 * 1024,
+  maxJsonDepth: 32,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  // Longer than the idle timeout of common proxies and load balancers (60 s), as Fastify's default.
+  keepAliveTimeoutMs: 72_000,
+  maxConnections: 1000,
+};
 
 /** Dashboard and verification-page sign-ins (web/sessions.ts). */
 export interface SessionSettings {
@@ -89,6 +116,10 @@ export const ENVIRONMENT_VARIABLES = {
   providerTimeout: 'BASE44_SERVER_PROVIDER_TIMEOUT',
   sessionLifetime: 'BASE44_SERVER_SESSION_LIFETIME',
   sessionIdleTimeout: 'BASE44_SERVER_SESSION_IDLE_TIMEOUT',
+  requestTimeout: 'BASE44_SERVER_REQUEST_TIMEOUT',
+  headersTimeout: 'BASE44_SERVER_HEADERS_TIMEOUT',
+  keepAliveTimeout: 'BASE44_SERVER_KEEP_ALIVE_TIMEOUT',
+  maxConnections: 'BASE44_SERVER_MAX_CONNECTIONS',
 } as const;
 
 /** `BASE44_PROVIDER_SLACK_CLIENT_ID` and `…_CLIENT_SECRET` give the credentials of type `slack`. */
@@ -129,6 +160,7 @@ export function loadConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerCo
     publicApiOnly: switchOn(flags.publicApiOnly, env[ENVIRONMENT_VARIABLES.publicApiOnly]),
     encryptionKeys: env[ENVIRONMENT_VARIABLES.encryptionKey] || undefined,
     providers: loadProviderSettings(setting('providersFile'), env),
+    limits: loadLimits(env),
     sessions: {
       idleTimeoutSeconds: parsePositiveInt(
         env[ENVIRONMENT_VARIABLES.sessionIdleTimeout] || String(DEFAULT_SESSION_SETTINGS.idleTimeoutSeconds),
@@ -205,6 +237,30 @@ function loadProviderSettings(file: string | undefined, env: NodeJS.ProcessEnv):
     };
   }
   return settings;
+}
+
+function loadLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const seconds = (name: keyof typeof ENVIRONMENT_VARIABLES, fallbackMs: number) => {
+    const value = env[ENVIRONMENT_VARIABLES[name]];
+    return value ? timeoutMs(value, ENVIRONMENT_VARIABLES[name]) : fallbackMs;
+  };
+  const maxConnections = env[ENVIRONMENT_VARIABLES.maxConnections];
+  const limits: HttpLimits = {
+    ...DEFAULT_LIMITS,
+    requestTimeoutMs: seconds('requestTimeout', DEFAULT_LIMITS.requestTimeoutMs),
+    headersTimeoutMs: seconds('headersTimeout', DEFAULT_LIMITS.headersTimeoutMs),
+    keepAliveTimeoutMs: seconds('keepAliveTimeout', DEFAULT_LIMITS.keepAliveTimeoutMs),
+    maxConnections: maxConnections
+      ? parsePositiveInt(maxConnections, ENVIRONMENT_VARIABLES.maxConnections)
+      : DEFAULT_LIMITS.maxConnections,
+  };
+  // Node refuses a header timeout beyond the whole request's.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      `${ENVIRONMENT_VARIABLES.headersTimeout} must not exceed ${ENVIRONMENT_VARIABLES.requestTimeout}`,
+    );
+  }
+  return limits;
 }
 
 /** A switch is on by its flag, or by its environment variable set to `1` or `true`. */

@@ -8,7 +8,7 @@ import { keyResolver } from './accounts/api-keys.js';
 import type { ServerSecrets } from './auth/server-secrets.js';
 import { CATALOG } from './broker/catalog/index.js';
 import { createProviderRegistry, type SandboxStandIn } from './broker/registry.js';
-import type { ServerConfig } from './config.js';
+import type { HttpLimits, ServerConfig } from './config.js';
 import { type ConnectorContext, callbackUrl } from './connectors/context.js';
 import { TokenApi } from './connectors/token-api.js';
 import type { ServerContext } from './context.js';
@@ -52,7 +52,6 @@ declare module 'fastify' {
   }
 }
 
-const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Rows the token path reads on every request; see RowCache for why they are never stale. */
 const ROW_CACHE = { ttlMs: 60_000, capacity: 10_000 };
 
@@ -86,8 +85,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requestIdHeader: false,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
     frameworkErrors: frameworkErrorAnswer(extensions),
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: config.limits.bodyLimitBytes,
     trustProxy: false,
+    ...httpServerLimits(config.limits),
   });
 
   const vault = new Vault(loadKeyring(config.dataDir, config.encryptionKeys), () =>
@@ -110,7 +110,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
   await storage.events.start();
 
-  installHttpConventions(app, extensions);
+  installHttpConventions(app, extensions, config.limits);
+  // Connections beyond the cap are closed by Node as they arrive, before any request is read.
+  app.server.maxConnections = config.limits.maxConnections;
   if (config.publicApiOnly) installPublicApiOnly(app);
   const { changeMark } = storage;
   if (changeMark) {
@@ -120,7 +122,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       done();
     });
   }
-  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  await app.register(formbody, { bodyLimit: config.limits.bodyLimitBytes });
   await app.register(cookie, { secret: secrets.cookieSecret });
   await app.register(csrf, {
     cookieKey: 'b44_csrf',
@@ -153,6 +155,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   );
   return app;
+}
+
+/**
+ * The limits Node's HTTP server enforces on each connection (see HttpLimits). Node checks the
+ * header and request timeouts every `connectionsCheckingInterval`, 30 s by default: checked at
+ * least every second here, so a timeout is kept to within a second.
+ */
+function httpServerLimits(limits: HttpLimits) {
+  const checkEveryMs = Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)));
+  return {
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkEveryMs },
+  };
 }
 
 /** The built-in sandbox provider at `/sandbox`, with this server as its one client. */

@@ -9,6 +9,7 @@ import {
 } from '@base44-connectors/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountError } from '../accounts/errors.js';
+import type { HttpLimits } from '../config.js';
 import { HttpError, OAuthProtocolError } from './errors.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -77,7 +78,11 @@ function commonHeaders(request: FastifyRequest, extensions: readonly string[]): 
 }
 
 /** `extensions` are the tokens of `x-base44-extensions` (contract's SERVER_EXTENSIONS, or none). */
-export function installHttpConventions(app: FastifyInstance, extensions: readonly string[]): void {
+export function installHttpConventions(
+  app: FastifyInstance,
+  extensions: readonly string[],
+  limits: Pick<HttpLimits, 'maxJsonDepth'>,
+): void {
   app.addHook('onSend', async (request, reply) => {
     reply.headers(commonHeaders(request, extensions));
   });
@@ -89,6 +94,14 @@ export function installHttpConventions(app: FastifyInstance, extensions: readonl
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text === '') return done(null, undefined);
+    // Refused before JSON.parse and every walk over the value: deep nesting costs CPU, never data.
+    if (jsonNestsDeeperThan(text, limits.maxJsonDepth)) {
+      const error = new Error(
+        `The request body nests arrays or objects deeper than ${limits.maxJsonDepth} levels`,
+      ) as FastifyError;
+      error.statusCode = 400;
+      return done(error, undefined);
+    }
     return parseJson(request, text, done);
   });
 
@@ -147,6 +160,31 @@ export function installHttpConventions(app: FastifyInstance, extensions: readonl
     }
     return reply.status(status).send({ message, code });
   });
+}
+
+/**
+ * Whether JSON text opens more than `maxDepth` arrays or objects inside one another: one pass over
+ * the characters, skipping strings, that stops at the first level too deep. It does not check the
+ * JSON otherwise; the parser does that after.
+ */
+export function jsonNestsDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c)
+        index++; // a backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > maxDepth) return true;
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** The longest path segment the router takes (Fastify's `maxParamLength`, at its default). */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { loadOrCreateServerSecrets } from '../../src/auth/server-secrets.js';
-import { loadConfig, type ProviderSettings, type ServerConfig } from '../../src/config.js';
+import { type HttpLimits, loadConfig, type ProviderSettings, type ServerConfig } from '../../src/config.js';
 import { buildServer } from '../../src/server.js';
 import { openStorage, type Storage } from '../../src/storage/database.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
@@ -54,6 +54,8 @@ export interface TestServerOptions {
   clock?: TestClock;
   /** The address it hands out (default `http://127.0.0.1:PORT`); https turns on Secure cookies. */
   publicUrl?: string;
+  /** Tighter HTTP limits than the defaults (small timeouts, a low connection cap). */
+  limits?: Partial<HttpLimits>;
 }
 
 /** The whole server in process, on its own database, driven through `app.inject` or over HTTP. */
@@ -72,6 +74,7 @@ export async function createTestServer(
   config.sandbox = options.sandbox ?? false;
   config.publicApiOnly = options.publicApiOnly ?? false;
   config.providers = { credentials: {}, extraCatalog: [], ...options.providers };
+  config.limits = { ...config.limits, ...options.limits };
   const storage = await openStorage(config);
   const clock = options.clock ?? new TestClock();
   const logLines: string[] = [];
