@@ -260,6 +260,19 @@ const CONTENT_TYPES = [
   'application/x-www-form-urlencoded; charset=latin1',
 ];
 
+/**
+ * A field value as a form would carry it. `String(value)` throws on objects whose `toString` is
+ * not a function (or that have no prototype), which fast-check generates: JSON text then.
+ */
+function formText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? '';
+  }
+}
+
 export function anyBody(world: FuzzWorld): fc.Arbitrary<Payload> {
   const json = fc.oneof(
     pushBody(),
@@ -269,7 +282,7 @@ export function anyBody(world: FuzzWorld): fc.Arbitrary<Payload> {
   const form = fc
     .array(fc.tuple(fc.oneof(fc.constantFrom(...BODY_KEYS), anyText(6)), fieldValue(world)), { maxLength: 5 })
     .map((pairs) =>
-      pairs.map(([key, value]) => `${percentEncoded(key)}=${percentEncoded(String(value))}`).join('&'),
+      pairs.map(([key, value]) => `${percentEncoded(key)}=${percentEncoded(formText(value))}`).join('&'),
     );
   const contentType = fc.option(fc.oneof(fc.constantFrom(...CONTENT_TYPES), headerText(40)), {
     nil: undefined,
