@@ -27,6 +27,32 @@ export const ConnectionConfigField = z.object({
 });
 export type ConnectionConfigField = z.infer<typeof ConnectionConfigField>;
 
+/** Where each value sits in a token endpoint's answer. */
+export const TokenResponsePaths = z.object({
+  accessToken: ResponsePath,
+  refreshToken: z.optional(ResponsePath),
+  expiresIn: z.optional(ResponsePath),
+  /** Lifetime in seconds for providers whose tokens expire without saying so (Salesforce, Wix). */
+  defaultExpiresIn: z.optional(z.number().check(z.int(), z.positive())),
+  scope: z.optional(ResponsePath),
+  email: z.optional(ResponsePath),
+  /** Slack answers errors with HTTP 200 and `{"ok": false, "error": …}`. */
+  okFlag: z.optional(ResponsePath),
+  /** Values the token API hands back as `connection_config` (e.g. Salesforce's instance_url). */
+  connectionConfig: z._default(z.record(z.string(), ResponsePath), {}),
+});
+
+/**
+ * How a token endpoint's error codes are read. A dead grant ends the connector (it must be
+ * authorized again); a transient failure keeps it and its current token. `unlisted` says what any
+ * other code means.
+ */
+export const TokenErrorMeanings = z.object({
+  deadGrant: z.array(z.string()),
+  transient: z.array(z.string()),
+  unlisted: z.enum(['dead_grant', 'transient']),
+});
+
 export const ProviderEntry = z.object({
   type: IntegrationType,
   /** The name the provider gives the client id parameter; TikTok says `client_key`. */
@@ -50,20 +76,12 @@ export const ProviderEntry = z.object({
     clientAuthentication: z.enum(['client_secret_basic', 'client_secret_post']),
     /** Notion's token endpoint takes JSON; everyone else a form. */
     bodyEncoding: z._default(z.enum(['form', 'json']), 'form'),
-    /** Where each value sits in the token response; absent means the provider does not send it. */
-    response: z.object({
-      accessToken: ResponsePath,
-      refreshToken: z.optional(ResponsePath),
-      expiresIn: z.optional(ResponsePath),
-      /** Lifetime in seconds for providers whose tokens expire without saying so (Salesforce, Wix). */
-      defaultExpiresIn: z.optional(z.number().check(z.int(), z.positive())),
-      scope: z.optional(ResponsePath),
-      email: z.optional(ResponsePath),
-      /** Slack answers errors with HTTP 200 and `{"ok": false, "error": …}`. */
-      okFlag: z.optional(ResponsePath),
-      /** Values the token API hands back as `connection_config` (e.g. Salesforce's instance_url). */
-      connectionConfig: z._default(z.record(z.string(), ResponsePath), {}),
-    }),
+    /** Where each value sits in the code exchange's answer; absent means the provider does not send it. */
+    response: TokenResponsePaths,
+    /** Where each value sits in a refresh's answer, when not where the exchange put it (Slack's user token). */
+    refreshResponse: z.optional(TokenResponsePaths),
+    /** What an error code means for the grant; without it every refusal ends the grant (RFC 6749 §5.2). */
+    errors: z.optional(TokenErrorMeanings),
   }),
   /** Where the account email comes from when the token response does not carry it. */
   userInfo: z.optional(

@@ -1,6 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import { type ConfiguredProvider, protocolParts, requestTimeoutOf } from './provider.js';
-import { readTokenResponse, type TokenResponseReading } from './token-response.js';
+import {
+  errorMeaning,
+  readTokenResponse,
+  type TokenGrant,
+  type TokenResponseReading,
+} from './token-response.js';
 
 /** Step 3: trades the authorization code (and the PKCE verifier) for tokens. */
 export async function exchangeCode(
@@ -10,7 +15,7 @@ export async function exchangeCode(
   codeVerifier: string | null,
 ): Promise<TokenResponseReading> {
   const { as, client, clientAuth, options } = protocolParts(provider);
-  return readTokenEndpoint(provider, () =>
+  return readTokenEndpoint(provider, 'authorization_code', () =>
     oauth.authorizationCodeGrantRequest(
       as,
       client,
@@ -29,7 +34,7 @@ export async function refreshTokens(
   refreshToken: string,
 ): Promise<TokenResponseReading> {
   const { as, client, clientAuth, options } = protocolParts(provider);
-  return readTokenEndpoint(provider, () =>
+  return readTokenEndpoint(provider, 'refresh_token', () =>
     oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, options),
   );
 }
@@ -38,10 +43,12 @@ export async function refreshTokens(
  * Sends a token request and reads the answer through the catalog entry. A provider that cannot be
  * reached, times out or answers garbage (not JSON, a 5xx, no token where one must be) yields
  * `temporarily_unavailable`, which callers keep apart from a refusal such as `invalid_grant`: a
- * refusal ends the grant, garbage does not.
+ * refusal ends the grant, garbage does not. An error code the entry calls transient (Slack's
+ * `ratelimited`) is `temporarily_unavailable` too.
  */
 async function readTokenEndpoint(
   provider: ConfiguredProvider,
+  grant: TokenGrant,
   send: () => Promise<Response>,
 ): Promise<TokenResponseReading> {
   const name = provider.entry.displayName;
@@ -61,11 +68,16 @@ async function readTokenEndpoint(
     return unavailable(`${name} answered ${response.status} with something that is not JSON`);
   }
   if (response.status >= 500) return unavailable(`${name} answered ${response.status}`);
-  const reading = readTokenResponse(provider.entry, response.status, body);
-  if (!reading.ok && reading.error === 'invalid_response') {
+  const reading = readTokenResponse(provider.entry, response.status, body, grant);
+  if (reading.ok) return reading;
+  if (reading.error === 'invalid_response') {
     return unavailable(
       `${name} answered ${response.status} with an unusable token response: ${reading.description}`,
     );
+  }
+  if (errorMeaning(provider.entry, reading.error) === 'transient') {
+    const detail = reading.description === reading.error ? '' : `: ${reading.description}`;
+    return unavailable(`${name} answered ${reading.error}${detail}`);
   }
   return reading;
 }

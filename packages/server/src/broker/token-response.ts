@@ -16,8 +16,16 @@ export type TokenResponseReading =
   | { ok: true; tokens: TokenSet }
   | { ok: false; error: string; description: string };
 
+/** Which request the answer is to: the code exchange or a refresh (some providers answer them differently). */
+export type TokenGrant = 'authorization_code' | 'refresh_token';
+
 /** Reads a token endpoint's answer through the entry's paths, including errors sent with HTTP 200. */
-export function readTokenResponse(entry: ProviderEntry, status: number, body: unknown): TokenResponseReading {
+export function readTokenResponse(
+  entry: ProviderEntry,
+  status: number,
+  body: unknown,
+  grant: TokenGrant = 'authorization_code',
+): TokenResponseReading {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return {
       ok: false,
@@ -25,7 +33,8 @@ export function readTokenResponse(entry: ProviderEntry, status: number, body: un
       description: `The token endpoint answered ${status} without a JSON object`,
     };
   }
-  const paths = entry.token.response;
+  const paths =
+    grant === 'refresh_token' ? (entry.token.refreshResponse ?? entry.token.response) : entry.token.response;
   const errorCode = valueAt(body, 'error');
   const okFlag = paths.okFlag ? valueAt(body, paths.okFlag) : true;
   if (status >= 400 || errorCode !== undefined || okFlag !== true) {
@@ -58,6 +67,18 @@ export function readTokenResponse(entry: ProviderEntry, status: number, body: un
       connectionConfig,
     },
   };
+}
+
+/**
+ * Whether an error code from the token endpoint ends the grant or is a passing failure, as the
+ * entry's `token.errors` says; without it, every refusal ends the grant.
+ */
+export function errorMeaning(entry: ProviderEntry, code: string): 'dead_grant' | 'transient' {
+  const meanings = entry.token.errors;
+  if (!meanings) return 'dead_grant';
+  if (meanings.deadGrant.includes(code)) return 'dead_grant';
+  if (meanings.transient.includes(code)) return 'transient';
+  return meanings.unlisted;
 }
 
 export function valueAt(body: unknown, path: string): unknown {

@@ -152,6 +152,17 @@ describe('the provider catalog', () => {
     expect(withOkFlag.sort()).toEqual(['slack', 'slackbot']);
   });
 
+  it('gives each token error code at most one meaning', () => {
+    for (const entry of CATALOG) {
+      const errors = entry.token.errors;
+      if (!errors) continue;
+      expect(
+        errors.deadGrant.filter((code) => errors.transient.includes(code)),
+        entry.type,
+      ).toEqual([]);
+    }
+  });
+
   it('asks the person for no connection settings: every provider works from the consent alone', () => {
     for (const entry of CATALOG) expect(entry.connectionConfigFields, entry.type).toEqual([]);
   });

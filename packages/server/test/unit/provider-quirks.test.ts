@@ -1,10 +1,11 @@
 import type { ProviderEntry } from '@base44-connectors/contract';
 import * as oauth from 'oauth4webapi';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildAuthorizationRequest } from '../../src/broker/authorization-request.js';
 import { findProvider } from '../../src/broker/catalog/index.js';
 import type { ConfiguredProvider } from '../../src/broker/provider.js';
-import { readTokenResponse, type TokenSet } from '../../src/broker/token-response.js';
+import { refreshTokens } from '../../src/broker/token-requests.js';
+import { errorMeaning, readTokenResponse, type TokenSet } from '../../src/broker/token-response.js';
 import { providerResponse } from '../fixtures/providers/load.js';
 
 const REDIRECT_URI = 'https://base44.example/oauth/callback';
@@ -25,6 +26,20 @@ function tokensFrom(type: string, fixture: string, status = 200): TokenSet {
   if (!reading.ok) throw new Error(`${fixture} read as ${reading.error}: ${reading.description}`);
   return reading.tokens;
 }
+
+/** Answers every request with this JSON (a provider's documented answer) and records what was sent. */
+function providerAnswers(status: number, body: unknown): Request[] {
+  const sent: Request[] = [];
+  vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
+    sent.push(new Request(input, init));
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  });
+  return sent;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 async function consentUrl(type: string, scopes: readonly string[]) {
   const request = await buildAuthorizationRequest(configured(entryFor(type)), {
@@ -71,6 +86,75 @@ describe('Slack', () => {
     expect(readTokenResponse(entryFor('slackbot'), 200, providerResponse('slack-invalid-code')).ok).toBe(
       false,
     );
+  });
+
+  // https://docs.slack.dev/authentication/using-token-rotation (read 2026-12-03): the refresh answer.
+  it('reads a refreshed user token at the top level, where the refresh puts it, not under authed_user', () => {
+    const reading = readTokenResponse(
+      entryFor('slack'),
+      200,
+      providerResponse('slack-user-token-refresh'),
+      'refresh_token',
+    );
+    expect(reading).toEqual({
+      ok: true,
+      tokens: {
+        accessToken: 'xoxe.xoxp-1-fake-refreshed-Mi0yLTEyMzQ1Njc4OTAtZmFrZQ',
+        refreshToken: 'xoxe-1-fake-refreshed-My0xLTEyMzQ1Njc4OTAtZmFrZQ',
+        expiresIn: 43200,
+        grantedScopes: ['chat:write', 'users.profile:read'],
+        email: null,
+        connectionConfig: {},
+      },
+    });
+    // Read with the exchange's paths, the same answer has no token at all.
+    expect(readTokenResponse(entryFor('slack'), 200, providerResponse('slack-user-token-refresh')).ok).toBe(
+      false,
+    );
+  });
+
+  it('refreshes a rotating user token through oauth.v2.access and keeps the new pair', async () => {
+    const sent = providerAnswers(200, providerResponse('slack-user-token-refresh'));
+    const result = await refreshTokens(configured(entryFor('slack')), 'xoxe-1-old');
+    expect(result).toMatchObject({
+      ok: true,
+      tokens: { refreshToken: 'xoxe-1-fake-refreshed-My0xLTEyMzQ1Njc4OTAtZmFrZQ', expiresIn: 43200 },
+    });
+    expect(sent[0]?.url).toBe('https://slack.com/api/oauth.v2.access');
+    const body = new URLSearchParams(await sent[0]!.text());
+    expect(body.get('grant_type')).toBe('refresh_token');
+    expect(body.get('refresh_token')).toBe('xoxe-1-old');
+  });
+
+  // https://docs.slack.dev/reference/methods/oauth.v2.access (read 2026-12-03): errors come as HTTP 200.
+  it('ends the grant on {ok:false, error:"invalid_refresh_token"} sent with HTTP 200', async () => {
+    providerAnswers(200, providerResponse('slack-invalid-refresh-token'));
+    expect(await refreshTokens(configured(entryFor('slack')), 'xoxe-1-old')).toEqual({
+      ok: false,
+      error: 'invalid_refresh_token',
+      description: 'invalid_refresh_token',
+    });
+  });
+
+  it('keeps the grant on {ok:false, error:"ratelimited"}: a passing failure, not a revoked grant', async () => {
+    providerAnswers(200, providerResponse('slack-ratelimited'));
+    expect(await refreshTokens(configured(entryFor('slackbot')), 'xoxe-1-old')).toEqual({
+      ok: false,
+      error: 'temporarily_unavailable',
+      description: 'Slack Bot answered ratelimited',
+    });
+  });
+
+  it('classifies each Slack error code as a dead grant or a transient failure', () => {
+    const slack = entryFor('slack');
+    for (const code of ['invalid_refresh_token', 'token_revoked', 'invalid_grant'])
+      expect(errorMeaning(slack, code), code).toBe('dead_grant');
+    for (const code of ['ratelimited', 'service_unavailable', 'internal_error', 'fatal_error'])
+      expect(errorMeaning(slack, code), code).toBe('transient');
+    // A misconfigured client secret is not the person's grant dying.
+    expect(errorMeaning(slack, 'bad_client_secret')).toBe('transient');
+    // Without `errors`, every refusal ends the grant.
+    expect(errorMeaning(entryFor('gmail'), 'temporarily_unavailable_or_anything')).toBe('dead_grant');
   });
 
   it('puts the requested scopes in user_scope, comma-separated, for the user token', async () => {

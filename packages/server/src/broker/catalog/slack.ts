@@ -11,6 +11,24 @@ const TOKEN = 'https://slack.com/api/oauth.v2.access';
 // auth.revoke takes the token to revoke as its bearer credential.
 const REVOKE = { url: 'https://slack.com/api/auth.revoke', clientAuthentication: 'bearer' } as const;
 
+// Every Web API method answers HTTP 200 with {"ok": false, "error": code}. The codes that say the
+// grant is gone end the connector; Slack's own transient failures keep it, and so does any other
+// code (a wrong client secret is this server's fault, not a reason to drop the person's grant).
+// Read 2026-12-03: https://docs.slack.dev/reference/methods/oauth.v2.access (errors) and
+// https://docs.slack.dev/authentication/using-token-rotation (refresh).
+const ERRORS: NonNullable<ProviderEntryInput['token']['errors']> = {
+  deadGrant: [
+    'invalid_refresh_token',
+    'invalid_grant',
+    'token_revoked',
+    'token_expired',
+    'invalid_code',
+    'account_inactive',
+  ],
+  transient: ['ratelimited', 'service_unavailable', 'internal_error', 'fatal_error', 'request_timeout'],
+  unlisted: 'transient',
+};
+
 // PKCE: Slack supports it only once the app is switched to a public client, a one-way setting
 // (https://docs.slack.dev/authentication/using-pkce); a server-side app keeps its secret instead.
 
@@ -34,6 +52,10 @@ const slack: ProviderEntryInput = {
       okFlag: 'ok',
       connectionConfig: { team_id: 'team.id', user_id: 'authed_user.id' },
     },
+    // A refresh (grant_type=refresh_token) answers the new user token at the top level, not under
+    // authed_user as the exchange did (read 2026-12-03, https://docs.slack.dev/authentication/using-token-rotation).
+    refreshResponse: { ...STANDARD_TOKEN_RESPONSE, okFlag: 'ok' },
+    errors: ERRORS,
   },
   // users.profile.get answers the caller's own profile; its email needs users:read.email, which
   // Slack only grants together with users:read.
@@ -60,6 +82,7 @@ const slackbot: ProviderEntryInput = {
       okFlag: 'ok',
       connectionConfig: { team_id: 'team.id', bot_user_id: 'bot_user_id' },
     },
+    errors: ERRORS,
   },
   // No email: a bot token's users.profile.get answers the bot's own profile, and the installer's
   // profile needs users.info?user=<authed_user.id>, a URL the schema cannot build.
