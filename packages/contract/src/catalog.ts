@@ -53,6 +53,33 @@ export const TokenErrorMeanings = z.object({
   unlisted: z.enum(['dead_grant', 'transient']),
 });
 
+/**
+ * How a provider is told a grant is no longer wanted: RFC 7009 (a form `token=` with client
+ * authentication) or the provider's own variant. The URL may hold `{client_id}` and `{token}`.
+ */
+export const Revocation = z.object({
+  url: z.url(),
+  method: z._default(z.enum(['POST', 'DELETE']), 'POST'),
+  /**
+   * Which token to send: `each` the refresh token, then the access token (RFC 7009); `access_token`
+   * or `refresh_token` that one alone, for providers where it ends the whole grant.
+   */
+  token: z._default(z.enum(['each', 'access_token', 'refresh_token']), 'each'),
+  /** How the token travels: a form or JSON body field, as the bearer credential, or in the URL's `{token}`. */
+  tokenIn: z._default(z.enum(['form', 'json', 'bearer', 'path']), 'form'),
+  /** The body field holding the token (RFC 7009 says `token`; GitHub says `access_token`). */
+  tokenParameter: z._default(z.string(), 'token'),
+  /** How the client authenticates, if at all: `none` where the token itself is the credential. */
+  clientAuthentication: z._default(
+    z.enum(['client_secret_basic', 'client_secret_post', 'none']),
+    'client_secret_post',
+  ),
+  /** Extra request headers the endpoint insists on (Notion-Version). */
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  /** Slack answers HTTP 200 with `{"ok": false}` when nothing was revoked. */
+  okFlag: z.optional(ResponsePath),
+});
+
 export const ProviderEntry = z.object({
   type: IntegrationType,
   /** The name the provider gives the client id parameter; TikTok says `client_key`. */
@@ -93,17 +120,7 @@ export const ProviderEntry = z.object({
       headers: z._default(z.record(z.string(), z.string()), {}),
     }),
   ),
-  revocation: z.optional(
-    z.object({
-      url: z.url(),
-      /** Form parameter holding the token (RFC 7009 says `token`). */
-      tokenParameter: z._default(z.string(), 'token'),
-      clientAuthentication: z._default(
-        z.enum(['client_secret_basic', 'client_secret_post', 'bearer']),
-        'client_secret_post',
-      ),
-    }),
-  ),
+  revocation: z.optional(Revocation),
   scopeSeparator: z.enum([' ', ',']),
   defaultScopes: z.array(z.string()),
   /** Scopes always requested besides the connector's own: for the account email (`openid email`) or a refresh token (`offline_access`). */

@@ -1,5 +1,5 @@
 import { recordAuditEvent } from '../audit/events.js';
-import { revokeToken } from '../broker/revocation.js';
+import { revokeGrantTokens } from '../broker/revocation.js';
 import { notFound } from '../http/errors.js';
 import type { ConnectorContext } from './context.js';
 import { appChangedTopic } from './status.js';
@@ -66,10 +66,8 @@ export async function revokeGrant(
   const resolution = context.providers.resolve(connector.type);
   if (!tokens || resolution.kind !== 'ready') return { revoked: false, revocationProblem: null };
 
-  // Revoking the refresh token ends the whole grant at most providers; the access token then too.
-  const target = tokens.refreshToken ?? tokens.accessToken!;
-  const result = await revokeToken(resolution.provider, target);
+  // Which token goes, and how, is the catalog entry's to say.
+  const result = await revokeGrantTokens(resolution.provider, tokens);
   if (!result.revoked) return { revoked: false, revocationProblem: result.reason };
-  if (tokens.refreshToken && tokens.accessToken) await revokeToken(resolution.provider, tokens.accessToken);
   return { revoked: true, revocationProblem: null };
 }

@@ -167,6 +167,13 @@ describe('the provider catalog', () => {
     for (const entry of CATALOG) expect(entry.connectionConfigFields, entry.type).toEqual([]);
   });
 
+  it('puts {token} in a revocation URL exactly when the token travels in the path', () => {
+    for (const entry of CATALOG) {
+      if (!entry.revocation) continue;
+      expect(entry.revocation.url.includes('{token}'), entry.type).toBe(entry.revocation.tokenIn === 'path');
+    }
+  });
+
   it('keeps revocation URLs free of query parameters: the token travels in the body or a header', () => {
     for (const entry of CATALOG) {
       if (!entry.revocation) continue;

@@ -23,7 +23,16 @@ const hubspot: ProviderEntryInput = {
   },
   // No email: it is on GET /oauth/v1/access-tokens/{token} (the token in the path) or the v3
   // introspection POST, and a userInfo entry can express neither.
-  // No revocation: HubSpot deletes refresh tokens with DELETE /oauth/v1/refresh-tokens/{token}.
+  // DELETE the refresh token, in the path, without client auth; answers 204. Read 2026-12-03:
+  // https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/delete-refresh-token
+  // v1 is deprecated on 2027-02-16; the date-versioned "Revoke an OAuth token" endpoint replaces it.
+  revocation: {
+    url: 'https://api.hubapi.com/oauth/v1/refresh-tokens/{token}',
+    method: 'DELETE',
+    token: 'refresh_token',
+    tokenIn: 'path',
+    clientAuthentication: 'none',
+  },
   scopeSeparator: ' ',
   defaultScopes: ['oauth', 'crm.objects.contacts.read'],
   // The v1 token endpoint documents code_verifier.

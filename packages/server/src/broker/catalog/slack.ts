@@ -8,8 +8,15 @@ import { STANDARD_TOKEN_RESPONSE } from './standard.js';
 const SLACK_DOCS = 'https://docs.slack.dev/authentication/installing-with-oauth';
 const AUTHORIZE = 'https://slack.com/oauth/v2/authorize';
 const TOKEN = 'https://slack.com/api/oauth.v2.access';
-// auth.revoke takes the token to revoke as its bearer credential.
-const REVOKE = { url: 'https://slack.com/api/auth.revoke', clientAuthentication: 'bearer' } as const;
+// auth.revoke revokes the access token it is called with, and answers {"ok": false} with HTTP 200
+// when it did not. Read 2026-12-03: https://docs.slack.dev/reference/methods/auth.revoke
+const REVOKE: ProviderEntryInput['revocation'] = {
+  url: 'https://slack.com/api/auth.revoke',
+  token: 'access_token',
+  tokenIn: 'bearer',
+  clientAuthentication: 'none',
+  okFlag: 'ok',
+};
 
 // Every Web API method answers HTTP 200 with {"ok": false, "error": code}. The codes that say the
 // grant is gone end the connector; Slack's own transient failures keep it, and so does any other

@@ -30,7 +30,22 @@ const github: ProviderEntryInput = {
       'x-github-api-version': '2022-11-28',
     },
   },
-  // No revocation: GitHub's is DELETE /applications/{client_id}/grant with a JSON body.
+  // Deleting the app authorization revokes every token of the grant: DELETE with HTTP Basic client
+  // auth and JSON {"access_token"}. Read 2026-12-03:
+  // https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-authorization
+  revocation: {
+    url: 'https://api.github.com/applications/{client_id}/grant',
+    method: 'DELETE',
+    token: 'access_token',
+    tokenIn: 'json',
+    tokenParameter: 'access_token',
+    clientAuthentication: 'client_secret_basic',
+    headers: {
+      accept: 'application/vnd.github+json',
+      'user-agent': 'base44-server',
+      'x-github-api-version': '2022-11-28',
+    },
+  },
   scopeSeparator: ' ',
   defaultScopes: ['repo'],
   // Supported with S256 since July 2025 (GitHub changelog 2025-07-14).

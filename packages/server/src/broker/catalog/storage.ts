@@ -27,8 +27,15 @@ const dropbox: ProviderEntryInput = {
     emailPath: 'email',
     method: 'POST',
   },
-  // Revokes the access token it is called with.
-  revocation: { url: 'https://api.dropboxapi.com/2/auth/token/revoke', clientAuthentication: 'bearer' },
+  // An RPC endpoint: POST with no body, the ACCESS token as the bearer credential; it disables that
+  // token, its refresh token and every access token of that refresh token. Read 2026-12-03:
+  // https://www.dropbox.com/developers/documentation/http/documentation#auth-token-revoke
+  revocation: {
+    url: 'https://api.dropboxapi.com/2/auth/token/revoke',
+    token: 'access_token',
+    tokenIn: 'bearer',
+    clientAuthentication: 'none',
+  },
   scopeSeparator: ' ',
   defaultScopes: ['files.metadata.read', 'files.content.read'],
   requiredScopes: ['account_info.read'],

@@ -28,8 +28,15 @@ const notion: ProviderEntryInput = {
       },
     },
   },
-  // POST /v1/oauth/revoke exists but wants a JSON body and a Notion-Version header, which a
-  // revocation entry cannot say; removal only forgets the tokens until the schema can.
+  // JSON {"token": access token}, HTTP Basic client auth, a Notion-Version header. Read 2026-12-03:
+  // https://developers.notion.com/reference/revoke-token
+  revocation: {
+    url: 'https://api.notion.com/v1/oauth/revoke',
+    token: 'access_token',
+    tokenIn: 'json',
+    clientAuthentication: 'client_secret_basic',
+    headers: { 'notion-version': '2025-09-03' },
+  },
   scopeSeparator: ' ',
   // Notion has no scopes: the person picks the pages during consent.
   defaultScopes: [],
@@ -96,8 +103,10 @@ const linear: ProviderEntryInput = {
   },
   // No email: Linear only has its GraphQL API (`query { viewer { email } }`), a POST with a body
   // that a userInfo entry cannot carry.
-  // Not confirmed: that revocation authenticates with the token itself as bearer.
-  revocation: { url: 'https://api.linear.app/oauth/revoke', clientAuthentication: 'bearer' },
+  // A form body `token=` (an access or a refresh token), read 2026-12-03:
+  // https://linear.app/developers/oauth-2-0-authentication (revoke). Not confirmed:
+  // whether it wants client authentication; client_id and client_secret ride along in the form.
+  revocation: { url: 'https://api.linear.app/oauth/revoke', tokenIn: 'form' },
   scopeSeparator: ',',
   defaultScopes: ['read', 'issues:create'],
   pkce: true,
