@@ -2,9 +2,10 @@ import type { ProviderEntry } from '@base44-connectors/contract';
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildAuthorizationRequest } from '../../src/broker/authorization-request.js';
+import { readCallback } from '../../src/broker/callback.js';
 import { findProvider } from '../../src/broker/catalog/index.js';
 import type { ConfiguredProvider } from '../../src/broker/provider.js';
-import { refreshTokens } from '../../src/broker/token-requests.js';
+import { exchangeCode, refreshTokens } from '../../src/broker/token-requests.js';
 import { errorMeaning, readTokenResponse, type TokenSet } from '../../src/broker/token-response.js';
 import { providerResponse } from '../fixtures/providers/load.js';
 
@@ -359,5 +360,26 @@ describe('other quirks', () => {
 
   it("Wrike: hands the account's API host back as connection config", () => {
     expect(tokensFrom('wrike', 'wrike-token').connectionConfig).toEqual({ host: 'app-eu.wrike.com' });
+  });
+});
+
+describe('Splitwise', () => {
+  // https://dev.splitwise.com/ "Authentication" (read 2026-12-03): client credentials in the body.
+  it('sends client_id and client_secret in the form body (client_secret_post), not HTTP Basic', async () => {
+    const sent = providerAnswers(200, { access_token: 'fake-splitwise-token', token_type: 'bearer' });
+    const splitwise = configured(entryFor('splitwise'));
+    const callback = readCallback(splitwise, new URLSearchParams({ code: 'the-code', state: 's' }), 's');
+    if (!callback.ok) throw new Error(callback.description);
+    const result = await exchangeCode(splitwise, callback.parameters, REDIRECT_URI, null);
+    expect(result).toMatchObject({
+      ok: true,
+      tokens: { accessToken: 'fake-splitwise-token', expiresIn: null },
+    });
+    expect(sent[0]?.url).toBe('https://secure.splitwise.com/oauth/token');
+    expect(sent[0]?.headers.get('authorization')).toBeNull();
+    const body = new URLSearchParams(await sent[0]!.text());
+    expect(body.get('client_id')).toBe('test-client');
+    expect(body.get('client_secret')).toBe('test-secret');
+    expect(body.get('code')).toBe('the-code');
   });
 });

@@ -102,8 +102,9 @@ const splitwise: ProviderEntryInput = {
   authorization: { url: 'https://secure.splitwise.com/oauth/authorize' },
   token: {
     url: 'https://secure.splitwise.com/oauth/token',
-    // Not confirmed: the official client libraries send HTTP Basic; the docs do not say.
-    clientAuthentication: 'client_secret_basic',
+    // client_id and client_secret in the form body (read 2026-12-03, https://dev.splitwise.com/
+    // "Authentication": the token request is a POST of client_id, client_secret, code, grant_type).
+    clientAuthentication: 'client_secret_post',
     // Splitwise tokens do not expire and come without a refresh token.
     response: { accessToken: 'access_token' },
   },
