@@ -88,7 +88,10 @@ export const ProviderEntry = z.object({
   description: z.string().check(z.minLength(1)),
   /** The provider's own OAuth documentation that this entry was checked against. */
   docsUrl: z.url(),
-  /** The `iss` the provider puts on its authorization responses (RFC 9207); checked when sent. Default: the authorization URL's origin. */
+  /**
+   * The `iss` the provider puts on its authorization responses (RFC 9207), checked when sent. An
+   * entry without one is a provider not known to send `iss`: a response that carries one is refused.
+   */
   issuer: z.optional(z.string()),
   authorization: z.object({
     url: z.url(),

@@ -7,14 +7,24 @@ export type CallbackReading =
 
 /**
  * Step 2: checks the provider's redirect for this attempt: the state it was sent (the caller has
- * already found the attempt by it), the provider's own `error`, and `iss` where the provider sends
- * it (RFC 9207, so a response from another provider cannot be slipped in).
+ * already found the attempt by it), the provider's own `error`, and `iss` against the entry's
+ * `issuer` (RFC 9207, so a response from another provider cannot be slipped in). An entry without an
+ * issuer takes no `iss` at all: it would be another provider's, or the entry lacks its issuer.
  */
 export function readCallback(
   provider: ConfiguredProvider,
   query: URLSearchParams,
   expectedState: string,
 ): CallbackReading {
+  const { entry } = provider;
+  const iss = query.get('iss');
+  if (iss !== null && entry.issuer === undefined) {
+    return {
+      ok: false,
+      error: 'invalid_callback',
+      description: `${entry.displayName} is not known to send iss, yet the response names ${iss}`,
+    };
+  }
   const { as, client } = protocolParts(provider);
   try {
     return { ok: true, parameters: oauth.validateAuthResponse(as, client, query, expectedState) };

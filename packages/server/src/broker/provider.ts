@@ -27,7 +27,8 @@ export function requestTimeoutOf(provider: ConfiguredProvider): number {
 export function protocolParts(provider: ConfiguredProvider): ProtocolParts {
   const { entry } = provider;
   const as: oauth.AuthorizationServer = {
-    issuer: entry.issuer ?? new URL(entry.authorization.url).origin,
+    // Without an issuer, readCallback refuses any `iss` before this one could be compared.
+    issuer: entry.issuer ?? entry.authorization.url,
     authorization_endpoint: entry.authorization.url,
     token_endpoint: entry.token.url,
     ...(entry.revocation ? { revocation_endpoint: entry.revocation.url } : {}),

@@ -167,6 +167,14 @@ describe('the provider catalog', () => {
     for (const entry of CATALOG) expect(entry.connectionConfigFields, entry.type).toEqual([]);
   });
 
+  it('names the issuer of the providers that send iss, as an https origin', () => {
+    const withIssuer = CATALOG.filter((entry) => entry.issuer).map((entry) => entry.type);
+    expect(withIssuer.filter((type) => !type.startsWith('google') && type !== 'gmail')).toEqual(['discord']);
+    for (const entry of CATALOG) {
+      if (entry.issuer) expect(new URL(entry.issuer).protocol, entry.type).toBe('https:');
+    }
+  });
+
   it('puts {token} in a revocation URL exactly when the token travels in the path', () => {
     for (const entry of CATALOG) {
       if (!entry.revocation) continue;

@@ -383,3 +383,30 @@ describe('Splitwise', () => {
     expect(body.get('code')).toBe('the-code');
   });
 });
+
+describe('the issuer (RFC 9207)', () => {
+  const callback = (type: string, iss?: string) =>
+    readCallback(
+      configured(entryFor(type)),
+      new URLSearchParams({ code: 'c', state: 's', ...(iss === undefined ? {} : { iss }) }),
+      's',
+    );
+
+  it("accepts Google's and Discord's own iss, and a response without one", () => {
+    expect(callback('gmail', 'https://accounts.google.com').ok).toBe(true);
+    expect(callback('discord', 'https://discord.com').ok).toBe(true);
+    expect(callback('gmail').ok).toBe(true);
+  });
+
+  it("refuses another provider's iss on a provider that names its issuer", () => {
+    expect(callback('gmail', 'https://discord.com')).toMatchObject({ ok: false });
+  });
+
+  it('refuses any iss on a provider whose entry names no issuer, saying so', () => {
+    expect(callback('dropbox', 'https://www.dropbox.com')).toEqual({
+      ok: false,
+      error: 'invalid_callback',
+      description: 'Dropbox is not known to send iss, yet the response names https://www.dropbox.com',
+    });
+  });
+});

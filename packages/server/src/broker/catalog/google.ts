@@ -17,6 +17,9 @@ function google(
     displayName,
     description,
     docsUrl: GOOGLE_DOCS,
+    // Google puts iss on its authorization responses; the value is the issuer of its discovery
+    // document (read 2026-12-03, https://accounts.google.com/.well-known/openid-configuration).
+    issuer: 'https://accounts.google.com',
     authorization: {
       url: 'https://accounts.google.com/o/oauth2/v2/auth',
       // A refresh token only comes with access_type=offline, and only on the first consent unless

@@ -57,7 +57,9 @@ const discord: ProviderEntryInput = {
   displayName: 'Discord',
   description: 'See your Discord profile and the servers you are in',
   docsUrl: 'https://discord.com/developers/docs/topics/oauth2',
-  // Discord sends `iss` on its authorization responses; https://discord.com is also the default.
+  // Discord sends `iss` on its authorization responses, the issuer of its metadata (read 2026-12-03,
+  // https://discord.com/.well-known/openid-configuration).
+  issuer: 'https://discord.com',
   authorization: { url: 'https://discord.com/oauth2/authorize' },
   token: {
     url: 'https://discord.com/api/oauth2/token',
