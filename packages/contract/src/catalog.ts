@@ -54,6 +54,33 @@ export const TokenErrorMeanings = z.object({
 });
 
 /**
+ * The request that answers the account email. The URL may hold `{token}` (HubSpot puts the
+ * access token in the path).
+ */
+export const UserInfo = z.object({
+  url: z.url(),
+  /** Within the answer, or within the list item `list` picks. */
+  emailPath: ResponsePath,
+  method: z._default(z.enum(['GET', 'POST']), 'GET'),
+  /** Extra request headers some APIs insist on (Notion-Version, a User-Agent for GitHub). */
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  /** How the access token travels: as the bearer credential, in the URL's `{token}`, or a form field `token`. */
+  tokenIn: z._default(z.enum(['bearer', 'path', 'form']), 'bearer'),
+  /** Introspection endpoints want the client's id and secret in the form too. */
+  clientAuthentication: z._default(z.enum(['none', 'client_secret_post']), 'none'),
+  /**
+   * When the answer is a list (or holds one at `path`): the email is read from the first item
+   * whose fields equal `where` (GitHub's /user/emails: primary and verified).
+   */
+  list: z.optional(
+    z.object({
+      path: z.optional(ResponsePath),
+      where: z.record(z.string(), z.union([z.string(), z.boolean(), z.number()])),
+    }),
+  ),
+});
+
+/**
  * How a provider is told a grant is no longer wanted: RFC 7009 (a form `token=` with client
  * authentication) or the provider's own variant. The URL may hold `{client_id}` and `{token}`.
  */
@@ -114,15 +141,7 @@ export const ProviderEntry = z.object({
     errors: z.optional(TokenErrorMeanings),
   }),
   /** Where the account email comes from when the token response does not carry it. */
-  userInfo: z.optional(
-    z.object({
-      url: z.url(),
-      emailPath: ResponsePath,
-      method: z._default(z.enum(['GET', 'POST']), 'GET'),
-      /** Extra request headers some APIs insist on (Notion-Version, a User-Agent for GitHub). */
-      headers: z._default(z.record(z.string(), z.string()), {}),
-    }),
-  ),
+  userInfo: z.optional(UserInfo),
   revocation: z.optional(Revocation),
   scopeSeparator: z.enum([' ', ',']),
   defaultScopes: z.array(z.string()),

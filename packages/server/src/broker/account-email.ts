@@ -1,6 +1,9 @@
+import type { ProviderEntry } from '@base44-connectors/contract';
 import { type ConfiguredProvider, requestTimeoutOf } from './provider.js';
 import type { TokenSet } from './token-response.js';
 import { valueAt } from './token-response.js';
+
+type UserInfo = NonNullable<ProviderEntry['userInfo']>;
 
 /** Step 6: the email of the account the person connected, from the token response or the user-info endpoint. */
 export async function readAccountEmail(
@@ -11,20 +14,53 @@ export async function readAccountEmail(
   const userInfo = provider.entry.userInfo;
   if (!userInfo) return null;
   try {
-    const response = await fetch(userInfo.url, {
-      method: userInfo.method,
-      headers: {
-        ...userInfo.headers,
-        authorization: `Bearer ${tokens.accessToken}`,
-        accept: 'application/json',
-      },
-      signal: AbortSignal.timeout(requestTimeoutOf(provider)),
-    });
+    const { url, init } = userInfoRequest(provider, userInfo, tokens.accessToken);
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(requestTimeoutOf(provider)) });
     if (!response.ok) return null;
-    const email = valueAt(await response.json(), userInfo.emailPath);
-    return typeof email === 'string' && email.includes('@') ? email : null;
+    return emailIn(userInfo, await response.json());
   } catch {
     // The connection works without the email; it is shown where known.
     return null;
   }
+}
+
+/** The user-info request as the entry describes it. */
+export function userInfoRequest(
+  provider: ConfiguredProvider,
+  userInfo: UserInfo,
+  accessToken: string,
+): { url: string; init: RequestInit } {
+  const headers: Record<string, string> = { ...userInfo.headers, accept: 'application/json' };
+  if (userInfo.tokenIn === 'bearer') headers.authorization = `Bearer ${accessToken}`;
+  const fields: Record<string, string> = {};
+  if (userInfo.tokenIn === 'form') fields.token = accessToken;
+  if (userInfo.clientAuthentication === 'client_secret_post') {
+    fields[provider.entry.clientIdParameter] = provider.clientId;
+    fields.client_secret = provider.clientSecret;
+  }
+  const hasBody = Object.keys(fields).length > 0;
+  if (hasBody) headers['content-type'] = 'application/x-www-form-urlencoded';
+  return {
+    url: userInfo.url.replaceAll('{token}', encodeURIComponent(accessToken)),
+    init: {
+      method: userInfo.method,
+      headers,
+      ...(hasBody ? { body: new URLSearchParams(fields).toString() } : {}),
+    },
+  };
+}
+
+/** The email in a user-info answer: at `emailPath`, of the list item `list.where` picks where there is a list. */
+export function emailIn(userInfo: UserInfo, body: unknown): string | null {
+  let holder = body;
+  if (userInfo.list) {
+    const { path, where } = userInfo.list;
+    const items = path ? valueAt(body, path) : body;
+    if (!Array.isArray(items)) return null;
+    holder = items.find((item) =>
+      Object.entries(where).every(([field, value]) => valueAt(item, field) === value),
+    );
+  }
+  const email = valueAt(holder, userInfo.emailPath);
+  return typeof email === 'string' && email.includes('@') ? email : null;
 }

@@ -38,7 +38,7 @@ const REQUIRED_TYPES = [
 ];
 
 /** Providers that hand out no email this schema can reach; each says why in its entry. */
-const WITHOUT_EMAIL = ['hubspot', 'linear', 'slackbot', 'tiktok'];
+const WITHOUT_EMAIL = ['linear', 'slackbot', 'tiktok'];
 
 /** Parameters the broker itself sets; an entry must not override them. */
 const PROTOCOL_PARAMETERS = [

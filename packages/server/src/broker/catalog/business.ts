@@ -21,8 +21,17 @@ const hubspot: ProviderEntryInput = {
       connectionConfig: { hub_id: 'hub_id' },
     },
   },
-  // No email: it is on GET /oauth/v1/access-tokens/{token} (the token in the path) or the v3
-  // introspection POST, and a userInfo entry can express neither.
+  // The installing user's email is `user` of the token metadata, GET /oauth/v1/access-tokens/{token}
+  // (read 2026-12-03: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata).
+  // v1 shuts down on 2027-02-16. Its replacement, POST https://api.hubapi.com/oauth/2026-03/token/introspect
+  // (form client_id, client_secret, token, token_type_hint), documents only `active` in its answer,
+  // so the switch waits until the field holding the email is confirmed; it is then a data change
+  // (method POST, tokenIn form, clientAuthentication client_secret_post).
+  userInfo: {
+    url: 'https://api.hubapi.com/oauth/v1/access-tokens/{token}',
+    emailPath: 'user',
+    tokenIn: 'path',
+  },
   // DELETE the refresh token, in the path, without client auth; answers 204. Read 2026-12-03:
   // https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/delete-refresh-token
   // v1 is deprecated on 2027-02-16; the date-versioned "Revoke an OAuth token" endpoint replaces it.

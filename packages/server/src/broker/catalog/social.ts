@@ -19,11 +19,13 @@ const github: ProviderEntryInput = {
     // The refresh token and expiry only exist for GitHub Apps with expiring user tokens.
     response: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
   },
-  // The public profile email; null when the person keeps it private (the private primary address
-  // is in the GET /user/emails list, which an email path cannot select from).
+  // GET /user shows only a public profile email, which most accounts hide; /user/emails lists every
+  // address, and the account's is the primary, verified one. Needs the user:email scope. Read
+  // 2026-12-03: https://docs.github.com/en/rest/users/emails#list-email-addresses-for-the-authenticated-user
   userInfo: {
-    url: 'https://api.github.com/user',
+    url: 'https://api.github.com/user/emails',
     emailPath: 'email',
+    list: { where: { primary: true, verified: true } },
     headers: {
       accept: 'application/vnd.github+json',
       'user-agent': 'base44-server',
@@ -48,6 +50,7 @@ const github: ProviderEntryInput = {
   },
   scopeSeparator: ' ',
   defaultScopes: ['repo'],
+  requiredScopes: ['user:email'],
   // Supported with S256 since July 2025 (GitHub changelog 2025-07-14).
   pkce: true,
 };

@@ -1,0 +1,74 @@
+import type { ProviderEntry } from '@base44-connectors/contract';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emailIn, readAccountEmail } from '../../src/broker/account-email.js';
+import { findProvider } from '../../src/broker/catalog/index.js';
+import type { TokenSet } from '../../src/broker/token-response.js';
+import { providerResponse } from '../fixtures/providers/load.js';
+
+function entryFor(type: string): ProviderEntry {
+  const entry = findProvider(type);
+  if (!entry) throw new Error(`no catalog entry for ${type}`);
+  return entry;
+}
+
+const TOKENS: TokenSet = {
+  accessToken: 'the/access-token',
+  refreshToken: null,
+  expiresIn: null,
+  grantedScopes: null,
+  email: null,
+  connectionConfig: {},
+};
+
+/** Answers every request with this JSON and records what was sent. */
+function providerAnswers(body: unknown): Request[] {
+  const sent: Request[] = [];
+  vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
+    sent.push(new Request(input, init));
+    return new Response(JSON.stringify(body), { status: 200 });
+  });
+  return sent;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('the account email, as the catalog entry says where it is', () => {
+  // https://docs.github.com/en/rest/users/emails#list-email-addresses-for-the-authenticated-user (read 2026-12-03)
+  it('GitHub: takes the primary, verified address from /user/emails, private or not', async () => {
+    const sent = providerAnswers(providerResponse('github-user-emails'));
+    const github = { entry: entryFor('github'), clientId: 'id', clientSecret: 'secret' };
+    expect(await readAccountEmail(github, TOKENS)).toBe('octocat@example.com');
+    expect(sent[0]?.url).toBe('https://api.github.com/user/emails');
+    expect(sent[0]?.headers.get('authorization')).toBe('Bearer the/access-token');
+    expect(sent[0]?.headers.get('user-agent')).toBeTruthy();
+  });
+
+  it('GitHub: finds no email when no address is both primary and verified', () => {
+    const userInfo = entryFor('github').userInfo!;
+    const unverified = [{ email: 'a@example.com', primary: true, verified: false }];
+    expect(emailIn(userInfo, unverified)).toBeNull();
+    expect(emailIn(userInfo, { message: 'Requires authentication' })).toBeNull();
+  });
+
+  it('GitHub: asks for the user:email scope that /user/emails needs', () => {
+    expect(entryFor('github').requiredScopes).toContain('user:email');
+  });
+
+  // https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata (read 2026-12-03)
+  it('HubSpot: reads `user` of the token metadata, the access token in the path and not as a bearer', async () => {
+    const sent = providerAnswers(providerResponse('hubspot-token-metadata'));
+    const hubspot = { entry: entryFor('hubspot'), clientId: 'id', clientSecret: 'secret' };
+    expect(await readAccountEmail(hubspot, TOKENS)).toBe('ada@example.com');
+    expect(sent[0]?.method).toBe('GET');
+    expect(sent[0]?.url).toBe('https://api.hubapi.com/oauth/v1/access-tokens/the%2Faccess-token');
+    expect(sent[0]?.headers.get('authorization')).toBeNull();
+  });
+
+  it('reads a plain email path unchanged (Google)', async () => {
+    providerAnswers({ sub: '1', email: 'ada@example.com', email_verified: true });
+    const gmail = { entry: entryFor('gmail'), clientId: 'id', clientSecret: 'secret' };
+    expect(await readAccountEmail(gmail, TOKENS)).toBe('ada@example.com');
+  });
+});
