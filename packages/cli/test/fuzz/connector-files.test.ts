@@ -76,6 +76,8 @@ function isOneScope(scope: string): boolean {
       index++;
     } else if (code >= 0xdc00 && code <= 0xdfff) return false;
     else if (code <= 0x20 || (code >= 0x7f && code <= 0x9f) || /\s/.test(scope[index]!)) return false;
+    // Bidirectional embeddings, overrides and isolates reorder what terminals show.
+    else if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return false;
   }
   return true;
 }
