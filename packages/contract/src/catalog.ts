@@ -116,6 +116,11 @@ export const ProviderEntry = z.object({
   /** The provider's own OAuth documentation that this entry was checked against. */
   docsUrl: z.url(),
   /**
+   * Why the provider cannot work as an OAuth connector at all (Wix closed its code flow to new
+   * apps). Set, the server refuses the type with this reason and does not offer it.
+   */
+  unsupported: z.optional(z.string().check(z.minLength(1))),
+  /**
    * The `iss` the provider puts on its authorization responses (RFC 9207), checked when sent. An
    * entry without one is a provider not known to send `iss`: a response that carries one is refused.
    */

@@ -5,9 +5,12 @@ import type { ConfiguredProvider } from './provider.js';
 export type ProviderResolution =
   | { kind: 'unknown'; suggestion: string | undefined }
   | { kind: 'unconfigured'; entry: ProviderEntry; settings: string[] }
+  /** In the catalog, but no OAuth connector can work with it; `reason` says why. */
+  | { kind: 'unsupported'; entry: ProviderEntry; reason: string }
   | { kind: 'ready'; provider: ConfiguredProvider };
 
 export interface ProviderRegistry {
+  /** What this server offers: every entry but the unsupported ones. */
   entries(): readonly { entry: ProviderEntry; configured: boolean }[];
   resolve(type: string): ProviderResolution;
 }
@@ -44,6 +47,7 @@ export function createProviderRegistry(options: {
   const resolve = (type: string): ProviderResolution => {
     const entry = byType.get(type);
     if (!entry) return { kind: 'unknown', suggestion: closestMatch(type, types) };
+    if (entry.unsupported) return { kind: 'unsupported', entry, reason: entry.unsupported };
     if (options.sandbox) {
       const { sandbox } = options;
       return {
@@ -62,7 +66,10 @@ export function createProviderRegistry(options: {
 
   return {
     entries: () =>
-      types.map((type) => ({ entry: byType.get(type)!, configured: resolve(type).kind === 'ready' })),
+      types
+        .map((type) => byType.get(type)!)
+        .filter((entry) => !entry.unsupported)
+        .map((entry) => ({ entry, configured: resolve(entry.type).kind === 'ready' })),
     resolve,
   };
 }

@@ -132,7 +132,7 @@ export function requireProvider(context: ConnectorContext, type: string): Config
   throw unavailable(type, resolution);
 }
 
-/** Why this server cannot authorize a type (404 unknown, 400 not configured), or undefined when it can. */
+/** Why this server cannot authorize a type (404 unknown, 400 unsupported or not configured), or undefined when it can. */
 export function providerProblem(context: ConnectorContext, type: string): HttpError | undefined {
   const resolution = context.providers.resolve(type);
   return resolution.kind === 'ready' ? undefined : unavailable(type, resolution);
@@ -142,6 +142,13 @@ function unavailable(type: string, resolution: Exclude<ProviderResolution, { kin
   if (resolution.kind === 'unknown') {
     const hint = resolution.suggestion ? ` Did you mean "${resolution.suggestion}"?` : '';
     return new HttpError(404, `Unknown integration type "${type}".${hint}`, 'unknown_integration_type');
+  }
+  if (resolution.kind === 'unsupported') {
+    return new HttpError(
+      400,
+      `${resolution.entry.displayName} cannot be connected through this server: ${resolution.reason}`,
+      'provider_unsupported',
+    );
   }
   return new HttpError(
     400,

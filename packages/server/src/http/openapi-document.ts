@@ -266,8 +266,9 @@ function components(): Record<string, unknown> {
     },
     responses: withCommonHeaders({
       BadRequest: apiError(
-        'An app id or integration type that is not one (`bad_request`), or a provider without client ' +
-          'credentials on this server (`provider_not_configured`)',
+        'An app id or integration type that is not one (`bad_request`), a provider without client ' +
+          'credentials on this server (`provider_not_configured`), or one no OAuth connector can work ' +
+          'with (`provider_unsupported`)',
       ),
       Unauthenticated: apiError(
         'No valid credentials (`unauthenticated`), or an expired access token (`token_expired`)',

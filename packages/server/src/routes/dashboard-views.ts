@@ -164,7 +164,9 @@ function connectorView(
       ? null
       : resolution.kind === 'unknown'
         ? 'This server does not know this provider'
-        : 'Not configured on this server',
+        : resolution.kind === 'unsupported'
+          ? `Cannot be connected: ${resolution.reason}`
+          : 'Not configured on this server',
     removeUrl: connectorPath(appId, type, 'remove'),
     revocable: entry?.revocation !== undefined,
   };
@@ -173,7 +175,7 @@ function connectorView(
 /** The catalog entry of a type, whether or not this server can authorize it. */
 export function catalogEntry(resolution: ProviderResolution): ProviderEntry | undefined {
   if (resolution.kind === 'ready') return resolution.provider.entry;
-  return resolution.kind === 'unconfigured' ? resolution.entry : undefined;
+  return resolution.kind === 'unknown' ? undefined : resolution.entry;
 }
 
 export interface AuditView {

@@ -192,6 +192,19 @@ describe.each(DATABASE_KINDS)('a configured provider, and everything that can go
     });
   });
 
+  it('refuses Wix, naming it and saying why, and does not offer it', async () => {
+    const refused = await owner.putRaw('wix', []);
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { code: string; message: string };
+    expect(body).toMatchObject({ code: 'provider_unsupported' });
+    expect(body.message).toMatch(
+      /^Wix cannot be connected through this server: Wix no longer offers the OAuth/,
+    );
+    const available = await owner.availableIntegrations();
+    expect(available.integrations.map((i) => i.integration_type)).not.toContain('wix');
+    expect(available.integrations.map((i) => i.integration_type)).toContain('slack');
+  });
+
   it('suggests the closest type for one it does not know', async () => {
     const unknown = await owner.putRaw('slak', []);
     expect(unknown.status).toBe(404);

@@ -1,5 +1,6 @@
 import type {
   ApplyResponse,
+  AvailableIntegrationsResponse,
   DesiredConnector,
   ListIntegrationsResponse,
   PlanResponse,
@@ -52,6 +53,12 @@ export class ConnectorApi {
     const response = await this.putRaw(type, scopes);
     if (!response.ok) throw new Error(`PUT ${type}: ${response.status} ${await response.text()}`);
     return (await response.json()) as UpsertIntegrationResponse;
+  }
+
+  async availableIntegrations(): Promise<AvailableIntegrationsResponse> {
+    const response = await fetch(this.url('available-integrations'), { headers: this.headers });
+    if (!response.ok) throw new Error(`GET available-integrations: ${response.status}`);
+    return (await response.json()) as AvailableIntegrationsResponse;
   }
 
   async putRaw(type: string, scopes: string[]): Promise<Response> {

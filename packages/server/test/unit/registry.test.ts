@@ -53,6 +53,28 @@ describe('the provider registry', () => {
     ).toEqual(['notion']);
   });
 
+  it('refuses Wix with the reason its entry gives, and leaves it out of what it offers, sandbox or not', () => {
+    const sandboxed = createProviderRegistry({
+      catalog: CATALOG,
+      extraCatalog: [],
+      credentials: {},
+      sandbox,
+    });
+    const configured = createProviderRegistry({
+      catalog: CATALOG,
+      extraCatalog: [],
+      credentials: { wix: { clientId: 'id', clientSecret: 'secret' } },
+    });
+    for (const registry of [sandboxed, configured]) {
+      const wix = registry.resolve('wix');
+      expect(wix).toMatchObject({ kind: 'unsupported', entry: { displayName: 'Wix' } });
+      if (wix.kind === 'unsupported') expect(wix.reason).toMatch(/authorization-code flow to new apps/);
+      const offered = registry.entries().map(({ entry }) => entry.type);
+      expect(offered).not.toContain('wix');
+      expect(offered).toHaveLength(CATALOG.length - 1);
+    }
+  });
+
   it('suggests the closest known type for an unknown one', () => {
     const registry = createProviderRegistry({ catalog: CATALOG, extraCatalog: [], credentials: {} });
     expect(registry.resolve('googlecalender')).toEqual({ kind: 'unknown', suggestion: 'googlecalendar' });

@@ -83,9 +83,15 @@ const wix: ProviderEntryInput = {
   type: 'wix',
   displayName: 'Wix',
   description: 'Manage your Wix site through the app you install on it',
-  docsUrl: 'https://dev.wix.com/docs/rest/app-management/oauth-2/request-an-access-token',
-  // Wix's installer names its parameters appId and redirectUrl, not client_id and redirect_uri:
-  // this entry cannot complete a consent until the schema can rename them.
+  docsUrl: 'https://dev.wix.com/docs/build-apps/develop-your-app/access/authentication/about-oauth',
+  // Read 2026-12-03 (the docsUrl, and .../authentication/custom-authentication-deprecated): Wix's
+  // authorization-code flow ("custom authentication") is closed to new apps; they authenticate
+  // with client credentials per installed site (app id, app secret, the site's app instance id),
+  // which no person's consent produces. The installer also names its parameters appId and
+  // redirectUrl, not client_id and redirect_uri. The entry stays so that an existing Wix connector
+  // keeps its name; the server refuses new ones.
+  unsupported:
+    "Wix no longer offers the OAuth authorization-code flow to new apps: a Wix app gets its tokens with its app id, app secret and each site's app instance id, not through a person's consent",
   authorization: { url: 'https://www.wix.com/installer/install' },
   token: {
     url: 'https://www.wixapis.com/oauth/access',
