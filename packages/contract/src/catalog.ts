@@ -66,6 +66,16 @@ export const UserInfo = z.object({
   headers: z._default(z.record(z.string(), z.string()), {}),
   /** How the access token travels: as the bearer credential, in the URL's `{token}`, or a form field `token`. */
   tokenIn: z._default(z.enum(['bearer', 'path', 'form']), 'bearer'),
+  /**
+   * The API host of the person's account, from a connection_config value the token response gave
+   * (Wrike's `host`): it replaces the URL's host when it is a host name ending in `allowedSuffix`.
+   */
+  hostFrom: z.optional(
+    z.object({
+      connectionConfig: z.string(),
+      allowedSuffix: z.string().check(z.regex(/^\.[a-z0-9.-]+$/)),
+    }),
+  ),
   /** Introspection endpoints want the client's id and secret in the form too. */
   clientAuthentication: z._default(z.enum(['none', 'client_secret_post']), 'none'),
   /**

@@ -14,7 +14,7 @@ export async function readAccountEmail(
   const userInfo = provider.entry.userInfo;
   if (!userInfo) return null;
   try {
-    const { url, init } = userInfoRequest(provider, userInfo, tokens.accessToken);
+    const { url, init } = userInfoRequest(provider, userInfo, tokens.accessToken, tokens.connectionConfig);
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(requestTimeoutOf(provider)) });
     if (!response.ok) return null;
     return emailIn(userInfo, await response.json());
@@ -29,6 +29,7 @@ export function userInfoRequest(
   provider: ConfiguredProvider,
   userInfo: UserInfo,
   accessToken: string,
+  connectionConfig: Record<string, unknown> = {},
 ): { url: string; init: RequestInit } {
   const headers: Record<string, string> = { ...userInfo.headers, accept: 'application/json' };
   if (userInfo.tokenIn === 'bearer') headers.authorization = `Bearer ${accessToken}`;
@@ -40,14 +41,33 @@ export function userInfoRequest(
   }
   const hasBody = Object.keys(fields).length > 0;
   if (hasBody) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const url = new URL(userInfo.url.replaceAll('{token}', encodeURIComponent(accessToken)));
+  const host = accountHost(userInfo, connectionConfig);
+  if (host) url.host = host;
   return {
-    url: userInfo.url.replaceAll('{token}', encodeURIComponent(accessToken)),
+    url: url.toString(),
     init: {
       method: userInfo.method,
       headers,
       ...(hasBody ? { body: new URLSearchParams(fields).toString() } : {}),
     },
   };
+}
+
+/**
+ * The account's own API host, where the entry takes it from the connection config and the value
+ * is a plain host name under the allowed suffix; otherwise null and the URL's host stands.
+ */
+function accountHost(userInfo: UserInfo, connectionConfig: Record<string, unknown>): string | null {
+  if (!userInfo.hostFrom) return null;
+  const value = connectionConfig[userInfo.hostFrom.connectionConfig];
+  if (
+    typeof value !== 'string' ||
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(value)
+  )
+    return null;
+  const host = value.toLowerCase();
+  return host.endsWith(userInfo.hostFrom.allowedSuffix) ? host : null;
 }
 
 /** The email in a user-info answer: at `emailPath`, of the list item `list.where` picks where there is a list. */

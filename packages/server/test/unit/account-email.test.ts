@@ -72,3 +72,30 @@ describe('the account email, as the catalog entry says where it is', () => {
     expect(await readAccountEmail(gmail, TOKENS)).toBe('ada@example.com');
   });
 });
+
+describe("Wrike: the account's own API host", () => {
+  const wrike = () => ({ entry: entryFor('wrike'), clientId: 'id', clientSecret: 'secret' });
+  const withHost = (host: unknown): TokenSet => ({ ...TOKENS, connectionConfig: { host } });
+  const contacts = { data: [{ id: 'KUAAAAAA', profiles: [{ email: 'ada@example.com', role: 'User' }] }] };
+
+  // https://developers.wrike.com/oauth-20-authorization/ (read 2026-12-03): the token response's host.
+  it('asks the data centre the token response named for the email', async () => {
+    const sent = providerAnswers(contacts);
+    expect(await readAccountEmail(wrike(), withHost('app-eu.wrike.com'))).toBe('ada@example.com');
+    expect(sent[0]?.url).toBe('https://app-eu.wrike.com/api/v4/contacts?me=true');
+  });
+
+  it('stays on www.wrike.com for a host outside wrike.com or one that is not a host name', async () => {
+    for (const host of [
+      'evil.example',
+      'app-eu.wrike.com.evil.example',
+      'a.wrike.com/x',
+      'x@b.wrike.com',
+      42,
+    ]) {
+      const sent = providerAnswers(contacts);
+      await readAccountEmail(wrike(), withHost(host));
+      expect(sent[0]?.url, String(host)).toBe('https://www.wrike.com/api/v4/contacts?me=true');
+    }
+  });
+});

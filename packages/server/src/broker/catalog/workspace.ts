@@ -129,9 +129,13 @@ const wrike: ProviderEntryInput = {
       connectionConfig: { host: 'host' },
     },
   },
-  // Answers from the US data centre only: accounts hosted elsewhere need `https://{host}/api/v4`,
-  // which a userInfo URL cannot take from the token response.
-  userInfo: { url: 'https://www.wrike.com/api/v4/contacts?me=true', emailPath: 'data.0.profiles.0.email' },
+  // The API lives on the account's data centre: the `host` of the token response, to be used as the
+  // API base for that account (read 2026-12-03, https://developers.wrike.com/oauth-20-authorization/).
+  userInfo: {
+    url: 'https://www.wrike.com/api/v4/contacts?me=true',
+    emailPath: 'data.0.profiles.0.email',
+    hostFrom: { connectionConfig: 'host', allowedSuffix: '.wrike.com' },
+  },
   scopeSeparator: ',',
   defaultScopes: ['Default', 'wsReadOnly'],
   pkce: false,
