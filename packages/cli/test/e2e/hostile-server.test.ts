@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { aFakeBrowser, assertCliBuilt, CLI_BIN, cliEnvironment } from '../support/cli.js';
 import { base44 } from '../support/run.js';
+import { type ReceivedRequest, startRawServer } from '../support/stub-server.js';
 import { aProject, aTempDir, connectorJson } from '../support/temp.js';
 import { Terminal } from '../support/terminal.js';
 
@@ -18,25 +18,7 @@ const ESC = '\u001b';
 /** OSC 52: sets the clipboard of terminals that allow it. */
 const CLIPBOARD = `${ESC}]52;c;ZXZpbA==\u0007`;
 
-type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
-
-/** A server answering as `handle` says, JSON helpers for the usual routes, closed after the test. */
-async function aHostileServer(handle: Handler): Promise<string> {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => handle(request, response, Buffer.concat(chunks).toString('utf8')));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+type Handler = (request: ReceivedRequest, response: ServerResponse) => void;
 
 function json(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' });
@@ -79,8 +61,8 @@ describe('base44 against a hostile server', () => {
   it('never hands a link that is a flag, a file or another site to the browser', async () => {
     assertCliBuilt();
     let put = 0;
-    const url = await aHostileServer((request, response, body) => {
-      if (request.method !== 'PUT') return cloudLike({})(request, response, body);
+    const url = await startRawServer((request, response) => {
+      if (request.method !== 'PUT') return cloudLike({})(request, response);
       const redirect = [
         '--renderer-cmd-prefix=touch /tmp/base44-pwned',
         'file:///etc/passwd',
@@ -122,7 +104,7 @@ describe('base44 against a hostile server', () => {
   }, 60_000);
 
   it('refuses a connector type that would be a path, and writes nothing', async () => {
-    const url = await aHostileServer(
+    const url = await startRawServer(
       cloudLike({
         '/external-auth/list': {
           integrations: [{ integration_type: '../../evil', status: 'active', scopes: [] }],
@@ -140,7 +122,7 @@ describe('base44 against a hostile server', () => {
   });
 
   it('shows every string it got from the server with control characters escaped', async () => {
-    const url = await aHostileServer(
+    const url = await startRawServer(
       cloudLike({
         '/external-auth/list': {
           integrations: [
@@ -161,7 +143,7 @@ describe('base44 against a hostile server', () => {
     expect(status.stdout).toContain('a@b.c\\u001b]52;c;ZXZpbA==\\u0007');
     expect(status.stdout).toContain('chat:write\\u001b[2A');
 
-    const refusing = await aHostileServer((_request, response) =>
+    const refusing = await startRawServer((_request, response) =>
       json(response, 400, {
         detail: `bad${ESC}[2J${CLIPBOARD}`,
         extra_data: { errors: [{ name: `x${ESC}`, message: `y${ESC}` }] },
@@ -175,7 +157,7 @@ describe('base44 against a hostile server', () => {
   });
 
   it('gives up on a server that sends headers and then nothing, naming it', async () => {
-    const url = await aHostileServer((_request, response) => {
+    const url = await startRawServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{"integrations": [');
     });
@@ -189,7 +171,7 @@ describe('base44 against a hostile server', () => {
   });
 
   it('refuses an answer too large to be one, declared or streamed, without reading it all', async () => {
-    const declared = await aHostileServer((_request, response) => {
+    const declared = await startRawServer((_request, response) => {
       response.writeHead(200, {
         'content-type': 'application/json',
         'content-length': String(600 * 1024 * 1024),
@@ -197,7 +179,7 @@ describe('base44 against a hostile server', () => {
       response.write('{');
     });
     let sent = 0;
-    const streamed = await aHostileServer((_request, response) => {
+    const streamed = await startRawServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       const chunk = Buffer.alloc(1024 * 1024, 0x20);
       const more = () => {
@@ -221,7 +203,7 @@ describe('base44 against a hostile server', () => {
 
 describe('base44 login when a project’s .env names the server', () => {
   it('says which server asks for the login and where its address came from, before anything else', async () => {
-    const url = await aHostileServer((_request, response) =>
+    const url = await startRawServer((_request, response) =>
       json(response, 400, { error: 'invalid_client', error_description: 'go away' }),
     );
     const { root, home } = await aProjectFor({});

@@ -22,21 +22,36 @@ export async function startStubServer(
   respond: (request: ReceivedRequest) => { status: number; json?: unknown },
 ): Promise<StubServer> {
   const requests: ReceivedRequest[] = [];
+  const url = await startRawServer((received, response) => {
+    requests.push(received);
+    const { status, json } = respond(received);
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(json === undefined ? '' : JSON.stringify(json));
+  });
+  return { url, requests };
+}
+
+/**
+ * A loopback server whose handler writes the response itself, as it likes (stalls and floods
+ * included), once the request's body is in. Closed when the current test ends; answers its URL.
+ */
+export async function startRawServer(
+  handle: (request: ReceivedRequest, response: ServerResponse) => void,
+): Promise<string> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const received = {
-        method: request.method ?? '',
-        url: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(received);
-      const { status, json } = respond(received);
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(json === undefined ? '' : JSON.stringify(json));
-    });
+    request.on('end', () =>
+      handle(
+        {
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        },
+        response,
+      ),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(
@@ -46,5 +61,5 @@ export async function startStubServer(
         server.close(() => resolve());
       }),
   );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
