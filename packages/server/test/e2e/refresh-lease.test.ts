@@ -121,7 +121,11 @@ describe.each(DATABASE_KINDS)('token refresh under a lease, two instances on one
     provider.delayTokenEndpoint(SLOW_REFRESH_MS);
     try {
       const reads = parallelReads();
-      await sleep(200); // the refresh is under way, the other requests wait for it
+      // The refresh gets under way (its lease taken) while the provider is slow; on a busy machine
+      // that can take a few hundred milliseconds.
+      const leaseTakenBy = performance.now() + SLOW_REFRESH_MS / 2;
+      while ((await connectorRow()).refresh_lease_owner === null && performance.now() < leaseTakenBy)
+        await sleep(25);
       expect((await connectorRow()).refresh_lease_owner).not.toBeNull();
       const latencies: number[] = [];
       const timed = async (request: () => Promise<Response>) => {
