@@ -63,33 +63,25 @@ export async function planAgainstServer(
     }));
     plan = { revision: null, actions: planPush(oauth, remote, { prune: true }) };
   }
-  const stripeAction = planStripe(
-    wantsStripe,
-    await stripe.catch(() => undefined),
-    api.client.supports('plan'),
-  );
+  const stripeAction = planStripe(wantsStripe, await stripe.catch(() => undefined));
   if (stripeAction)
     plan.actions = [...plan.actions, stripeAction].sort((a, b) => a.type.localeCompare(b.type));
   return { offered, plan };
 }
 
 /**
- * Stripe's step: installed when a file names it, removed when none does. When its status cannot
- * be read and a file names it, install is tried all the same (it answers `already_installed`).
- * base44-server provisions no Stripe, so on it there is never one to remove.
+ * Stripe's step: installed when a file names it, removed when none does (base44-server, which
+ * provisions none, always reports none). When its status cannot be read and a file names it,
+ * install is tried all the same (it answers `already_installed`).
  */
-function planStripe(
-  wanted: boolean,
-  status: StripeStatusResponse | undefined,
-  ourServer: boolean,
-): PlannedAction | undefined {
+function planStripe(wanted: boolean, status: StripeStatusResponse | undefined): PlannedAction | undefined {
   const installed = status !== undefined && status.stripe_mode !== null;
   if (wanted) {
     return installed
       ? { action: 'keep', type: STRIPE_TYPE, scopes: [], status: 'active' }
       : { action: 'add', type: STRIPE_TYPE, scopes: [] };
   }
-  return installed && !ourServer ? { action: 'remove', type: STRIPE_TYPE } : undefined;
+  return installed ? { action: 'remove', type: STRIPE_TYPE } : undefined;
 }
 
 export class ConflictError extends CliError {
