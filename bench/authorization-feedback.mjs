@@ -16,13 +16,13 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prepareAccount, SERVER_BIN, startServer } from './lib/feedback-server.mjs';
-import { RESULTS, writeResult } from './lib/results.mjs';
+import { measuredOn, RESULTS, round, writeResult } from './lib/results.mjs';
 import { consent } from './lib/sandbox-browser.mjs';
 
 const CLI_BIN = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
@@ -74,7 +74,6 @@ function quantile(values, q) {
   const high = Math.ceil(at);
   return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
 }
-const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Resolves with the first URL BROWSER wrote, polling the file every 2 ms. */
 async function nextUrl(timeoutMs, exited) {
@@ -220,12 +219,7 @@ try {
     median_ok: metrics.feedback.median_ms < TARGETS.median_ms_max,
   };
   result = {
-    measured_at: new Date().toISOString(),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    cpus: cpus().length,
-    cpu_model: cpus()[0]?.model ?? 'unknown',
-    memory_gib: round(totalmem() / 2 ** 30),
+    ...measuredOn(),
     load_average_1m: round(loadavg()[0], 2),
     runs: RUNS,
     warm_up: WARM_UP,

@@ -11,10 +11,9 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { RESULTS, writeResult } from './lib/results.mjs';
+import { measuredOn, RESULTS, round, writeResult } from './lib/results.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
@@ -89,8 +88,6 @@ function quantile(values, q) {
   return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
 }
 
-const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-
 if (!existsSync(BIN)) {
   console.error(`${BIN} is missing: run \`npm run build\` first`);
   process.exit(2);
@@ -144,12 +141,7 @@ const verdict = {
 };
 
 const result = {
-  measured_at: new Date().toISOString(),
-  node: process.version,
-  platform: `${process.platform}-${process.arch}`,
-  cpus: cpus().length,
-  cpu_model: cpus()[0]?.model ?? 'unknown',
-  memory_gib: round(totalmem() / 2 ** 30),
+  ...measuredOn(),
   runs: RUNS,
   warm_up: WARM_UP,
   memory_runs: MEMORY_RUNS,

@@ -21,12 +21,12 @@
 
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  benchCatalog,
   CLI_BIN,
-  cleanEnv,
+  cliPushEnv,
   connectorApi,
   consent,
   pool,
@@ -37,7 +37,7 @@ import {
   timeCli,
   writeProject,
 } from './lib/push-harness.mjs';
-import { RESULTS, writeResult } from './lib/results.mjs';
+import { measuredOn, RESULTS, round, writeResult } from './lib/results.mjs';
 
 const TARGETS = { latency_speedup_min: 10, round_trips_constant: true };
 
@@ -63,7 +63,6 @@ const GROWTH_RUNS = Number(options['growth-runs']);
 const PUBLIC_GROWTH_MAX = Number(options['public-growth-max']);
 const PUBLIC_LARGE_RUNS = Number(options['public-large-runs']);
 
-const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = (sorted.length - 1) / 2;
@@ -150,14 +149,7 @@ const CLIS = {
 async function pushOnce(cli, { server, proxy, project, home, connectors }) {
   await resetChanged(server, connectors);
   proxy.reset();
-  const env = cleanEnv({
-    HOME: home,
-    CI: '1',
-    BASE44_API_URL: proxy.url,
-    BASE44_API_KEY: server.apiKey,
-    BASE44_DISABLE_TELEMETRY: '1',
-    BASE44_CLI_TEST_OVERRIDES: JSON.stringify({ latestVersion: null }),
-  });
+  const env = cliPushEnv({ home, apiUrl: proxy.url, apiKey: server.apiKey });
   const result = await timeCli(CLIS[cli].args, { cwd: project, env });
   const traffic = proxy.snapshot();
   if (result.code !== 0)
@@ -226,12 +218,7 @@ function summarize(samples) {
 }
 
 const result = {
-  measured_at: new Date().toISOString(),
-  node: process.version,
-  platform: `${process.platform}-${process.arch}`,
-  cpus: cpus().length,
-  cpu_model: cpus()[0]?.model ?? 'unknown',
-  memory_gib: round(totalmem() / 2 ** 30),
+  ...measuredOn(),
   proxy_delay_ms_each_way: DELAY,
   targets: TARGETS,
 };
@@ -277,33 +264,6 @@ if (!options['skip-latency']) {
 }
 
 // ---- 2. growth: a generated catalog ------------------------------------------------------------
-function benchCatalog(count) {
-  return Array.from({ length: count }, (_, i) => {
-    const type = `bench-${String(i + 1).padStart(4, '0')}`;
-    // The shape of a plain authorization-code provider (compare storage.ts, business.ts).
-    return {
-      type,
-      displayName: `Bench ${i + 1}`,
-      description: 'A generated provider for the push benchmark',
-      docsUrl: 'https://example.com/oauth',
-      authorization: { url: `https://example.com/${type}/oauth/authorize` },
-      token: {
-        url: `https://example.com/${type}/oauth/token`,
-        clientAuthentication: 'client_secret_post',
-        response: {
-          accessToken: 'access_token',
-          refreshToken: 'refresh_token',
-          expiresIn: 'expires_in',
-          scope: 'scope',
-        },
-      },
-      userInfo: { url: `https://example.com/${type}/api/me`, emailPath: 'email' },
-      scopeSeparator: ' ',
-      defaultScopes: ['items:read', 'items:write'],
-      pkce: true,
-    };
-  });
-}
 
 if (!options['skip-growth']) {
   result.growth = { runs: GROWTH_RUNS, public_measured_up_to: PUBLIC_GROWTH_MAX, sizes: {} };

@@ -24,13 +24,14 @@
 // Results go to bench/results/latest.json under "push_public_api" (other keys are kept).
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  benchCatalog,
   CLI_BIN,
-  cleanEnv,
+  cliPushEnv,
   connectorApi,
   consent,
   hasScript,
@@ -45,7 +46,7 @@ import {
   timeCli,
   writeProject,
 } from './lib/push-harness.mjs';
-import { RESULTS, writeResult } from './lib/results.mjs';
+import { measuredOn, RESULTS, round, writeResult } from './lib/results.mjs';
 
 const KEY = 'push_public_api';
 const TARGETS = { speedup_min: 5, status_per_s_per_connector_max: 0.5 };
@@ -67,7 +68,6 @@ const WAIT_S = Number(options.wait);
 const STATUS_CONNECTORS = Number(options['status-connectors']);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
 
-const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = (sorted.length - 1) / 2;
@@ -165,14 +165,7 @@ async function expectPushed(server, adds) {
 async function pushOnce(cli, { server, proxy, project, home, adds, removals }) {
   await resetApp(server, removals);
   proxy.reset();
-  const env = cleanEnv({
-    HOME: home,
-    CI: '1',
-    BASE44_API_URL: proxy.url,
-    BASE44_API_KEY: server.apiKey,
-    BASE44_DISABLE_TELEMETRY: '1',
-    BASE44_CLI_TEST_OVERRIDES: JSON.stringify({ latestVersion: null }),
-  });
+  const env = cliPushEnv({ home, apiUrl: proxy.url, apiKey: server.apiKey });
   const result = await timeCli(CLIS[cli].args, { cwd: project, env });
   const traffic = proxy.snapshot({ urls: true });
   const fail = (message) => {
@@ -266,15 +259,11 @@ async function statusRate({ server, proxy, root }, types) {
   );
   await resetApp(server, []);
   proxy.reset();
-  const env = cleanEnv({
-    HOME: join(project, 'home'),
-    TERM: process.env.TERM || 'xterm',
-    BASE44_API_URL: proxy.url,
-    BASE44_API_KEY: server.apiKey,
-    BASE44_DISABLE_TELEMETRY: '1',
-    BROWSER: 'true',
-  });
-  delete env.CI;
+  const env = cliPushEnv(
+    { home: join(project, 'home'), apiUrl: proxy.url, apiKey: server.apiKey },
+    { TERM: process.env.TERM || 'xterm', BROWSER: 'true' },
+  );
+  delete env.CI; // in a terminal: the push asks, opens and waits
   const run = spawnInTerminal([CLI_BIN, 'connectors', 'push', '--yes', '--timeout', String(WAIT_S + 60)], {
     cwd: project,
     env,
@@ -371,19 +360,17 @@ async function statusRate({ server, proxy, root }, types) {
 
 // ---- set-up -------------------------------------------------------------------------------------
 const result = {
-  measured_at: new Date().toISOString(),
-  node: process.version,
-  platform: `${process.platform}-${process.arch}`,
-  cpus: cpus().length,
-  cpu_model: cpus()[0]?.model ?? 'unknown',
-  memory_gib: round(totalmem() / 2 ** 30),
+  ...measuredOn(),
   load_average_1m_before: round(loadavg()[0], 2),
   proxy_delay_ms_each_way: DELAY,
   server: 'base44-server start --sandbox --public-api-only (SQLite)',
   targets: TARGETS,
 };
 
-const server = await startServer({ label: 'public-api', publicApiOnly: true });
+// Generated types, so the figure does not move with the catalog's size (the sandbox plays them all).
+const providersFile = join(ROOT, 'node_modules/.cache', 'push-public-api-providers.json');
+await writeFile(providersFile, JSON.stringify({ credentials: {}, catalog: benchCatalog(2 * CHANGES) }));
+const server = await startServer({ label: 'public-api', publicApiOnly: true, providersFile });
 const proxy = await startDelayProxy(server.url, DELAY);
 const root = await mkdtemp(join(ROOT, 'node_modules/.cache/', 'push-public-api-'));
 try {
@@ -393,10 +380,12 @@ try {
   if (probe.headers.has('x-base44-extensions'))
     throw new Error('the server advertises extensions: it is not in public-API-only mode');
   const { integrations } = await connectorApi(server).available();
-  const types = integrations.map((entry) => entry.integration_type).sort();
+  const types = integrations
+    .map((entry) => entry.integration_type)
+    .filter((type) => type.startsWith('bench-'))
+    .sort();
   if (types.length < 2 * CHANGES)
     throw new Error(`the catalog has ${types.length} types, ${2 * CHANGES} are needed`);
-  // Alternate, so the public CLI's known types (gmail, slack, …) fall on both sides.
   const adds = types.filter((_, i) => i % 2 === 0).slice(0, CHANGES);
   const removals = types.filter((_, i) => i % 2 === 1).slice(0, CHANGES);
   const project = join(root, 'project');
@@ -462,6 +451,7 @@ try {
   await proxy.stop();
   await server.stop();
   await rm(root, { recursive: true, force: true });
+  await rm(providersFile, { force: true });
 }
 result.load_average_1m_after = round(loadavg()[0], 2);
 

@@ -14,10 +14,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RESULTS, writeResult } from './lib/results.mjs';
+import { measuredOn, RESULTS, round, writeResult } from './lib/results.mjs';
 import { connectWithSandbox } from './lib/token-consent.mjs';
 import { summariseProfile } from './lib/token-profile.mjs';
 import {
@@ -75,7 +75,6 @@ if (!existsSync(SERVER_BIN)) {
   process.exit(2);
 }
 
-const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (message) => console.error(`[token-api ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -435,12 +434,7 @@ async function main() {
     no_growth_ok: memory ? memory.growth_after_warm_up_mib <= TARGETS.rss_growth_mib_max : null,
   };
   const result = {
-    measured_at: new Date().toISOString(),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    cpus: cpus().length,
-    cpu_model: cpus()[0]?.model ?? 'unknown',
-    memory_gib: round(totalmem() / 2 ** 30),
+    ...measuredOn(),
     load_average_before: round(load_before, 2),
     load_average_after: round(loadavg()[0], 2),
     duration_s: DURATION,

@@ -29,6 +29,52 @@ export function cleanEnv(extra = {}) {
   return { ...Object.fromEntries(inherited), NO_COLOR: '1', ...extra };
 }
 
+/**
+ * The environment either CLI pushes in: this process's without BASE44_*, the server (or a proxy in
+ * front of it) and a workspace key, no telemetry or update check for the public CLI, not
+ * interactive; `extra` last.
+ */
+export function cliPushEnv({ home, apiUrl, apiKey }, extra = {}) {
+  return cleanEnv({
+    HOME: home,
+    CI: '1',
+    BASE44_API_URL: apiUrl,
+    BASE44_API_KEY: apiKey,
+    BASE44_DISABLE_TELEMETRY: '1',
+    BASE44_CLI_TEST_OVERRIDES: JSON.stringify({ latestVersion: null }),
+    ...extra,
+  });
+}
+
+/** `count` generated providers (types bench-0001…) for a `--providers-file`, played by the sandbox. */
+export function benchCatalog(count) {
+  return Array.from({ length: count }, (_, i) => {
+    const type = `bench-${String(i + 1).padStart(4, '0')}`;
+    // The shape of a plain authorization-code provider (compare storage.ts, business.ts).
+    return {
+      type,
+      displayName: `Bench ${i + 1}`,
+      description: 'A generated provider for the push benchmark',
+      docsUrl: 'https://example.com/oauth',
+      authorization: { url: `https://example.com/${type}/oauth/authorize` },
+      token: {
+        url: `https://example.com/${type}/oauth/token`,
+        clientAuthentication: 'client_secret_post',
+        response: {
+          accessToken: 'access_token',
+          refreshToken: 'refresh_token',
+          expiresIn: 'expires_in',
+          scope: 'scope',
+        },
+      },
+      userInfo: { url: `https://example.com/${type}/api/me`, emailPath: 'email' },
+      scopeSeparator: ' ',
+      defaultScopes: ['items:read', 'items:write'],
+      pkce: true,
+    };
+  });
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createNetServer();

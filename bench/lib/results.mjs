@@ -1,9 +1,25 @@
 // Every benchmark keeps its latest figures under a key of its own in bench/results/latest.json.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { writeSummary } from './summary.mjs';
 
 export const RESULTS = fileURLToPath(new URL('../results/latest.json', import.meta.url));
+
+/** `value` rounded to `digits` decimals, as every figure in the results is. */
+export const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** When and on what a benchmark ran: the first fields of every result. */
+export function measuredOn() {
+  return {
+    measured_at: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+    memory_gib: round(totalmem() / 2 ** 30),
+  };
+}
 
 /** Replaces this benchmark's key, keeps the others'; written atomically. Refreshes bench/README.md's summary. */
 export function writeResult(key, result) {
