@@ -38,9 +38,9 @@ function google(
       },
     },
     userInfo: { url: 'https://openidconnect.googleapis.com/v1/userinfo', emailPath: 'email' },
-    // The revocation endpoint documents only `token`; that it ignores the extra client_id and
-    // client_secret of client_secret_post is not confirmed.
-    revocation: { url: 'https://oauth2.googleapis.com/revoke', tokenParameter: 'token' },
+    // A form with `token` alone, no client authentication; revoking the refresh token ends the
+    // grant (read 2026-12-03, the docsUrl, "Revoking a token").
+    revocation: { url: 'https://oauth2.googleapis.com/revoke', clientAuthentication: 'none' },
     scopeSeparator: ' ',
     defaultScopes: scopes.map((scope) => `${SCOPE}${scope}`),
     requiredScopes: ['openid', 'email'],
