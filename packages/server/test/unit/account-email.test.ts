@@ -56,14 +56,20 @@ describe('the account email, as the catalog entry says where it is', () => {
     expect(entryFor('github').requiredScopes).toContain('user:email');
   });
 
-  // https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata (read 2026-12-03)
-  it('HubSpot: reads `user` of the token metadata, the access token in the path and not as a bearer', async () => {
-    const sent = providerAnswers(providerResponse('hubspot-token-metadata'));
+  // https://developers.hubspot.com/docs/api-reference/latest/authentication/oauth-tokens/token-introspect (read 2026-12-03)
+  it("HubSpot: reads `user` of the token introspection, the token and the client's credentials in the form", async () => {
+    const sent = providerAnswers(providerResponse('hubspot-token-introspection'));
     const hubspot = { entry: entryFor('hubspot'), clientId: 'id', clientSecret: 'secret' };
     expect(await readAccountEmail(hubspot, TOKENS)).toBe('ada@example.com');
-    expect(sent[0]?.method).toBe('GET');
-    expect(sent[0]?.url).toBe('https://api.hubapi.com/oauth/v1/access-tokens/the%2Faccess-token');
+    expect(sent[0]?.method).toBe('POST');
+    expect(sent[0]?.url).toBe('https://api.hubapi.com/oauth/2026-03/token/introspect');
     expect(sent[0]?.headers.get('authorization')).toBeNull();
+    expect(sent[0]?.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(new URLSearchParams(await sent[0]!.text()))).toEqual({
+      token: 'the/access-token',
+      client_id: 'id',
+      client_secret: 'secret',
+    });
   });
 
   it('reads a plain email path unchanged (Google)', async () => {

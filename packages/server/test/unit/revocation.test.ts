@@ -94,17 +94,33 @@ describe('revocation as the catalog entry describes it', () => {
     expect(sent[0]?.headers.get('user-agent')).toBeTruthy();
   });
 
-  // https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/delete-refresh-token (read 2026-12-03)
-  it('HubSpot: DELETEs the refresh token named in the path, with no body', async () => {
-    const sent = providerAnswers(204);
+  // https://developers.hubspot.com/docs/api-reference/latest/authentication/oauth-tokens/revoke-token (read 2026-12-03)
+  it("HubSpot: POSTs the refresh token alone with the client's id and secret in the form", async () => {
+    const sent = providerAnswers(200);
     const tokens = { accessToken: 'a', refreshToken: 'en-us/1234-5678' };
     expect(await revokeGrantTokens(configured('hubspot'), tokens)).toEqual({ revoked: true });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({
-      method: 'DELETE',
-      url: 'https://api.hubapi.com/oauth/v1/refresh-tokens/en-us%2F1234-5678',
-      body: '',
+      method: 'POST',
+      url: 'https://api.hubapi.com/oauth/2026-03/token/revoke',
     });
+    expect(Object.fromEntries(new URLSearchParams(sent[0]!.body))).toEqual({
+      token: 'en-us/1234-5678',
+      client_id: 'test-client',
+      client_secret: 'test-secret',
+    });
+  });
+
+  // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5 (read 2026-12-03)
+  it('Salesforce: POSTs `token` alone, without the client credentials the endpoint does not take', async () => {
+    const sent = providerAnswers(200);
+    expect(await revokeGrantTokens(configured('salesforce'), TOKENS)).toEqual({ revoked: true });
+    expect(sent[0]).toMatchObject({
+      method: 'POST',
+      url: 'https://login.salesforce.com/services/oauth2/revoke',
+    });
+    expect(sent[0]?.headers.get('authorization')).toBeNull();
+    expect(Object.fromEntries(new URLSearchParams(sent[0]!.body))).toEqual({ token: 'the-refresh-token' });
   });
 
   it('HubSpot: says there is nothing to revoke without a refresh token rather than sending the access token', async () => {

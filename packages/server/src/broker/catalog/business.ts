@@ -6,45 +6,46 @@ const hubspot: ProviderEntryInput = {
   type: 'hubspot',
   displayName: 'HubSpot',
   description: 'Read the contacts in your HubSpot CRM',
-  docsUrl: 'https://developers.hubspot.com/docs/api-reference/auth-oauth-v3/guide',
+  docsUrl:
+    'https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/migration-guide',
+  // The date-versioned OAuth API (2026-03) that replaces v1, which shuts down on 2027-02-16. Read
+  // 2026-12-03: the migration guide above, and under
+  // https://developers.hubspot.com/docs/api-reference/latest/authentication/oauth-tokens/ the pages
+  // refresh-oauth-token, token-introspect and revoke-token. The redirect back carries no iss.
   authorization: { url: 'https://app.hubspot.com/oauth/authorize' },
   token: {
-    // v3 takes every parameter in the form body.
-    url: 'https://api.hubapi.com/oauth/v3/token',
+    // Every parameter in the form body, code_verifier included.
+    url: 'https://api.hubapi.com/oauth/2026-03/token',
     clientAuthentication: 'client_secret_post',
     response: {
       accessToken: 'access_token',
       refreshToken: 'refresh_token',
+      // 1800: access tokens last 30 minutes. A refresh answers the same refresh token.
       expiresIn: 'expires_in',
-      // A list, as documented for the v1 token endpoint; not confirmed for v3.
+      // A list.
       scope: 'scopes',
       connectionConfig: { hub_id: 'hub_id' },
     },
   },
-  // The installing user's email is `user` of the token metadata, GET /oauth/v1/access-tokens/{token}
-  // (read 2026-12-03: https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata).
-  // v1 shuts down on 2027-02-16. Its replacement, POST https://api.hubapi.com/oauth/2026-03/token/introspect
-  // (form client_id, client_secret, token, token_type_hint), documents only `active` in its answer,
-  // so the switch waits until the field holding the email is confirmed; it is then a data change
-  // (method POST, tokenIn form, clientAuthentication client_secret_post).
+  // The introspection answer's `user` is the email of the HubSpot user the token was created for
+  // (so described for the v1 token metadata it replaces); the form carries the token and the
+  // client's id and secret.
   userInfo: {
-    url: 'https://api.hubapi.com/oauth/v1/access-tokens/{token}',
+    url: 'https://api.hubapi.com/oauth/2026-03/token/introspect',
+    method: 'POST',
     emailPath: 'user',
-    tokenIn: 'path',
+    tokenIn: 'form',
+    clientAuthentication: 'client_secret_post',
   },
-  // DELETE the refresh token, in the path, without client auth; answers 204. Read 2026-12-03:
-  // https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/delete-refresh-token
-  // v1 is deprecated on 2027-02-16; the date-versioned "Revoke an OAuth token" endpoint replaces it.
+  // "Deletes/Revokes provided Refresh Token": a form POST of token, client_id and client_secret.
   revocation: {
-    url: 'https://api.hubapi.com/oauth/v1/refresh-tokens/{token}',
-    method: 'DELETE',
+    url: 'https://api.hubapi.com/oauth/2026-03/token/revoke',
     token: 'refresh_token',
-    tokenIn: 'path',
-    clientAuthentication: 'none',
+    clientAuthentication: 'client_secret_post',
   },
   scopeSeparator: ' ',
   defaultScopes: ['oauth', 'crm.objects.contacts.read'],
-  // The v1 token endpoint documents code_verifier.
+  // The token endpoint documents code_verifier.
   pkce: true,
 };
 
@@ -60,7 +61,11 @@ const salesforce: ProviderEntryInput = {
     url: 'https://login.salesforce.com/services/oauth2/token',
     clientAuthentication: 'client_secret_post',
     // Salesforce sends issued_at but no expires_in: the session lifetime is an org setting whose
-    // default is two hours, so the token is refreshed as if it lasted that long.
+    // default is two hours, so the token is refreshed as if it lasted that long. A refresh answers
+    // no refresh token unless the app turned on refresh token rotation; either is kept. The
+    // redirect back carries code and state, no iss. Read 2026-12-03:
+    // https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_web_server_flow_ca.htm
+    // https://help.salesforce.com/apex/HTViewHelpDoc?id=remoteaccess_oauth_refresh_token_flow.htm
     response: {
       defaultExpiresIn: 7200,
       accessToken: 'access_token',
@@ -70,7 +75,10 @@ const salesforce: ProviderEntryInput = {
     },
   },
   userInfo: { url: 'https://login.salesforce.com/services/oauth2/userinfo', emailPath: 'email' },
-  revocation: { url: 'https://login.salesforce.com/services/oauth2/revoke', tokenParameter: 'token' },
+  // A form POST of `token` alone, without client authentication; a refresh token takes its access
+  // tokens with it. Read 2026-12-03:
+  // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5
+  revocation: { url: 'https://login.salesforce.com/services/oauth2/revoke', clientAuthentication: 'none' },
   scopeSeparator: ' ',
   defaultScopes: ['api'],
   // `refresh_token` is the scope that makes Salesforce issue one; it rides along here because the
