@@ -203,16 +203,19 @@ export class ProviderBooks {
     return grant;
   }
 
-  /** Client authentication exactly as documented: `basic`, `post` (under the id's name) or either one. */
+  /**
+   * Client authentication exactly as documented: `basic`, `post` (under the id's name), or `either`
+   * where the provider takes both (RFC 6749 §2.3.1), judged by whether Basic was sent.
+   */
   authenticateClient(
     request: ProviderRequest,
     fields: URLSearchParams | Record<string, unknown>,
-    method: 'client_secret_basic' | 'client_secret_post',
+    method: 'client_secret_basic' | 'client_secret_post' | 'either',
     clientIdParameter = 'client_id',
   ): void {
     const basic = request.basic();
     const posted = { id: fieldOf(fields, clientIdParameter), secret: fieldOf(fields, 'client_secret') };
-    if (method === 'client_secret_basic') {
+    if (method === 'client_secret_basic' || (method === 'either' && basic)) {
       if (!basic) throw new Violation('no HTTP Basic client authentication');
       if (posted.secret !== undefined)
         throw new Violation('client_secret sent in the body as well as in Basic');

@@ -9,7 +9,18 @@ import {
   Violation,
 } from './documented-provider.js';
 
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+/** `either`: the provider takes HTTP Basic or the body, whichever the client sends. */
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'either';
+
+/** The body fields client authentication puts in this request: none with Basic, id and secret otherwise. */
+function postedCredentials(
+  method: ClientAuthentication,
+  request: ProviderRequest,
+  clientIdParameter: string,
+): string[] {
+  const inBody = method === 'client_secret_post' || (method === 'either' && request.basic() === null);
+  return inBody ? [clientIdParameter, 'client_secret'] : [];
+}
 
 export interface TokenEndpointScript {
   url: string;
@@ -40,13 +51,12 @@ export function oauthError(error: string, description?: string, status = 400): P
  */
 export function tokenEndpoint(script: TokenEndpointScript): RouteScript {
   const clientIdParameter = script.clientIdParameter ?? 'client_id';
-  const posted =
-    script.clientAuthentication === 'client_secret_post' ? [clientIdParameter, 'client_secret'] : [];
   return {
     name: 'token',
     method: 'POST',
     url: script.url,
     answer(request, books) {
+      const posted = postedCredentials(script.clientAuthentication, request, clientIdParameter);
       const fields = script.body === 'json' ? request.json() : request.form();
       if (request.url.search !== '') throw new Violation('parameters sent in the query string');
       const grantType = fieldOf(fields, 'grant_type');
@@ -175,7 +185,9 @@ export function rfc7009Revocation(options: {
     read(request, books) {
       const form = request.form();
       const posted =
-        options.clientAuthentication === 'client_secret_post' ? [clientIdParameter, 'client_secret'] : [];
+        options.clientAuthentication === 'none'
+          ? []
+          : postedCredentials(options.clientAuthentication, request, clientIdParameter);
       expectFields(form, [tokenParameter, ...posted], ['token_type_hint']);
       if (options.clientAuthentication !== 'none')
         books.authenticateClient(request, form, options.clientAuthentication, clientIdParameter);
