@@ -31,7 +31,8 @@ export function userInfoRequest(
   accessToken: string,
   connectionConfig: Record<string, unknown> = {},
 ): { url: string; init: RequestInit } {
-  const headers: Record<string, string> = { ...userInfo.headers, accept: 'application/json' };
+  // The entry's own headers win: GitHub asks for its media type, application/vnd.github+json.
+  const headers: Record<string, string> = { accept: 'application/json', ...userInfo.headers };
   if (userInfo.tokenIn === 'bearer') headers.authorization = `Bearer ${accessToken}`;
   const fields: Record<string, string> = {};
   if (userInfo.tokenIn === 'form') fields.token = accessToken;

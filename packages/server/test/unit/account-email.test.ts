@@ -43,6 +43,9 @@ describe('the account email, as the catalog entry says where it is', () => {
     expect(sent[0]?.url).toBe('https://api.github.com/user/emails');
     expect(sent[0]?.headers.get('authorization')).toBe('Bearer the/access-token');
     expect(sent[0]?.headers.get('user-agent')).toBeTruthy();
+    expect(sent[0]?.headers.get('accept'), "the entry's media type, not the default").toBe(
+      'application/vnd.github+json',
+    );
   });
 
   it('GitHub: finds no email when no address is both primary and verified', () => {
