@@ -56,7 +56,7 @@ describe('revocation as the catalog entry describes it', () => {
   });
 
   // https://linear.app/developers/oauth-2-0-authentication (read 2026-12-03)
-  it('Linear: POSTs a form body token=, the refresh token and then the access token, no bearer', async () => {
+  it('Linear: POSTs a form body token=, the refresh token and then the access token, no client authentication', async () => {
     const sent = providerAnswers(200);
     expect(await revokeGrantTokens(configured('linear'), TOKENS)).toEqual({ revoked: true });
     expect(sent.map((request) => new URLSearchParams(request.body).get('token'))).toEqual([
@@ -66,6 +66,7 @@ describe('revocation as the catalog entry describes it', () => {
     expect(sent[0]).toMatchObject({ method: 'POST', url: 'https://api.linear.app/oauth/revoke' });
     expect(sent[0]?.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
     expect(sent[0]?.headers.get('authorization')).toBeNull();
+    expect([...new URLSearchParams(sent[0]?.body).keys()]).toEqual(['token']);
   });
 
   // https://developers.notion.com/reference/revoke-token (read 2026-12-03)
@@ -144,12 +145,14 @@ describe('revocation as the catalog entry describes it', () => {
     expect(sent[0]?.headers.get('authorization')).toBe('Bearer the-access-token');
   });
 
-  it('RFC 7009 providers: a form token= with client_secret_post, under the provider id parameter name', async () => {
+  // https://developers.tiktok.com/docs/en/oauth-revoke-a-user-access-token (read 2026-12-03)
+  it('TikTok: a form token= with client_secret_post under client_key, the ACCESS token alone', async () => {
     const sent = providerAnswers(200);
     await revokeGrantTokens(configured('tiktok'), TOKENS);
+    expect(sent).toHaveLength(1);
     const form = new URLSearchParams(sent[0]!.body);
     expect(Object.fromEntries(form)).toEqual({
-      token: 'the-refresh-token',
+      token: 'the-access-token',
       client_key: 'test-client',
       client_secret: 'test-secret',
     });

@@ -71,7 +71,11 @@ const discord: ProviderEntryInput = {
       ...STANDARD_TOKEN_RESPONSE,
     },
   },
-  userInfo: { url: 'https://discord.com/api/users/@me', emailPath: 'email' },
+  // The API version is named: without one Discord serves its default, v6, deprecated. Read
+  // 2026-12-03: https://discord.com/developers/docs/reference#api-versioning
+  userInfo: { url: 'https://discord.com/api/v10/users/@me', emailPath: 'email' },
+  // Revoking either token revokes every token of the authorization. Read 2026-12-03:
+  // https://discord.com/developers/docs/topics/oauth2#authorization-code-grant-token-revocation-example
   revocation: {
     url: 'https://discord.com/api/oauth2/token/revoke',
     tokenParameter: 'token',
@@ -100,8 +104,10 @@ const linkedin: ProviderEntryInput = {
   },
   // Needs the "Sign In with LinkedIn using OpenID Connect" product on the app.
   userInfo: { url: 'https://api.linkedin.com/v2/userinfo', emailPath: 'email' },
-  // Not confirmed in LinkedIn's own documentation (only in third-party guides).
-  revocation: { url: 'https://www.linkedin.com/oauth/v2/revoke', tokenParameter: 'token' },
+  // Not in LinkedIn's own documentation (read 2026-12-03, the docsUrl and
+  // https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens);
+  // third-party guides send the ACCESS token with client_id and client_secret in the form.
+  revocation: { url: 'https://www.linkedin.com/oauth/v2/revoke', token: 'access_token' },
   scopeSeparator: ' ',
   defaultScopes: ['w_member_social'],
   requiredScopes: ['openid', 'email'],
@@ -117,6 +123,8 @@ const tiktok: ProviderEntryInput = {
   // TikTok names the client id `client_key`, in the consent URL and in every token request.
   clientIdParameter: 'client_key',
   authorization: { url: 'https://www.tiktok.com/v2/auth/authorize/' },
+  // Access tokens live 2 hours; refresh tokens rotate (the one sent dies). Read 2026-12-03:
+  // https://developers.tiktok.com/docs/en/oauth-refresh-a-user-access-token
   token: {
     url: 'https://open.tiktokapis.com/v2/oauth/token/',
     clientAuthentication: 'client_secret_post',
@@ -126,7 +134,9 @@ const tiktok: ProviderEntryInput = {
     },
   },
   // No email: TikTok does not expose one.
-  revocation: { url: 'https://open.tiktokapis.com/v2/oauth/revoke/', tokenParameter: 'token' },
+  // `token` is the user ACCESS token (a refresh token there is refused, and then nothing is revoked).
+  // Read 2026-12-03: https://developers.tiktok.com/docs/en/oauth-revoke-a-user-access-token
+  revocation: { url: 'https://open.tiktokapis.com/v2/oauth/revoke/', token: 'access_token' },
   scopeSeparator: ',',
   defaultScopes: ['user.info.basic', 'video.list'],
   // TikTok uses PKCE for desktop and mobile apps only.
