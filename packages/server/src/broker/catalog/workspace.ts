@@ -17,6 +17,9 @@ const notion: ProviderEntryInput = {
     url: 'https://api.notion.com/v1/oauth/token',
     clientAuthentication: 'client_secret_basic',
     bodyEncoding: 'json',
+    // A refresh token comes with every token, and a refresh answers a new pair; no expires_in is
+    // sent, so the access token is used until Notion refuses it. Read 2026-12-03:
+    // https://developers.notion.com/reference/create-a-token, .../refresh-a-token
     response: {
       accessToken: 'access_token',
       refreshToken: 'refresh_token',
@@ -57,8 +60,10 @@ const airtable: ProviderEntryInput = {
       ...STANDARD_TOKEN_RESPONSE,
     },
   },
+  // Tokens live 60 minutes; a refresh answers a new refresh token and retires the old one. Read
+  // 2026-12-03: https://airtable.com/developers/web/api/oauth-reference
   userInfo: { url: 'https://api.airtable.com/v0/meta/whoami', emailPath: 'email' },
-  // Not confirmed: no token revocation endpoint is documented.
+  // No token revocation endpoint is documented (oauth-reference, read 2026-12-03).
   scopeSeparator: ' ',
   defaultScopes: ['data.records:read', 'schema.bases:read'],
   requiredScopes: ['user.email:read'],
@@ -74,12 +79,15 @@ const clickup: ProviderEntryInput = {
   authorization: { url: 'https://app.clickup.com/api' },
   token: {
     url: 'https://api.clickup.com/api/v2/oauth/token',
-    // Documented as query parameters; that the same parameters in a form body work is not confirmed.
+    // client_id, client_secret and code are documented as query parameters; ClickUp takes the same
+    // three in a form body, as generic OAuth clients send them (grant_type and redirect_uri, which
+    // ride along, it ignores). Read 2026-12-03: https://developer.clickup.com/reference/getaccesstoken
     clientAuthentication: 'client_secret_post',
-    // ClickUp tokens do not expire and come without a refresh token.
+    // ClickUp tokens do not expire and come without a refresh token; no revocation is documented.
     response: { accessToken: 'access_token' },
   },
-  // Not confirmed: ClickUp documents the token in the Authorization header without "Bearer".
+  // An OAuth token goes as `Authorization: Bearer {token}` (a personal pk_ token goes bare). Read
+  // 2026-12-03: https://developer.clickup.com/docs/authentication
   userInfo: { url: 'https://api.clickup.com/api/v2/user', emailPath: 'user.email' },
   scopeSeparator: ' ',
   // ClickUp has no scopes: the person picks the workspaces during consent.
@@ -96,17 +104,24 @@ const linear: ProviderEntryInput = {
   token: {
     url: 'https://api.linear.app/oauth/token',
     clientAuthentication: 'client_secret_post',
-    // The granted scopes come back space-separated although they are requested comma-separated.
+    // Since every app moved to refresh tokens (1 April 2026) a token lives 24 hours (expires_in
+    // 86399) and a refresh answers a new refresh token. The granted scopes come back
+    // space-separated although they are requested comma-separated. Read 2026-12-03:
+    // https://linear.app/developers/oauth-2-0-authentication
     response: {
       ...STANDARD_TOKEN_RESPONSE,
     },
   },
   // No email: Linear only has its GraphQL API (`query { viewer { email } }`), a POST with a body
   // that a userInfo entry cannot carry.
-  // A form body `token=` (an access or a refresh token), read 2026-12-03:
-  // https://linear.app/developers/oauth-2-0-authentication (revoke). Not confirmed:
-  // whether it wants client authentication; client_id and client_secret ride along in the form.
-  revocation: { url: 'https://api.linear.app/oauth/revoke', tokenIn: 'form' },
+  // A form body `token=` (an access or a refresh token, optional token_type_hint) and nothing else:
+  // no client authentication is documented, so the client secret is not sent. Read 2026-12-03:
+  // https://linear.app/developers/oauth-2-0-authentication (revoke).
+  revocation: {
+    url: 'https://api.linear.app/oauth/revoke',
+    tokenIn: 'form',
+    clientAuthentication: 'none',
+  },
   scopeSeparator: ',',
   defaultScopes: ['read', 'issues:create'],
   pkce: true,
@@ -121,6 +136,9 @@ const wrike: ProviderEntryInput = {
   token: {
     url: 'https://login.wrike.com/oauth2/token',
     clientAuthentication: 'client_secret_post',
+    // Tokens live an hour (expires_in 3600); a refresh answers a new refresh token and `host`
+    // again. No revocation endpoint is documented. Read 2026-12-03:
+    // https://developers.wrike.com/oauth-20-authorization/
     response: {
       accessToken: 'access_token',
       refreshToken: 'refresh_token',
@@ -150,6 +168,8 @@ const typeform: ProviderEntryInput = {
   token: {
     url: 'https://api.typeform.com/oauth/token',
     clientAuthentication: 'client_secret_post',
+    // Tokens live a week by default; a refresh answers a new refresh token. No revocation endpoint
+    // is documented. Read 2026-12-03: https://www.typeform.com/developers/get-started/applications/
     response: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
   },
   userInfo: { url: 'https://api.typeform.com/me', emailPath: 'email' },
