@@ -3,7 +3,14 @@ import { STANDARD_TOKEN_RESPONSE } from './standard.js';
 
 // Outlook, OneDrive, SharePoint and Teams all go through the Microsoft identity platform and call
 // Microsoft Graph. The `common` tenant accepts work, school and personal accounts alike.
-// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
+// Read 2026-12-03: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
+// - The redirect back carries code, state and session_state, no iss (RFC 9207 is neither documented
+//   nor advertised by the openid-configuration), so the entries name no issuer. Were Microsoft to
+//   send one, the `common` tenant's would be the signed-in tenant's own
+//   (https://login.microsoftonline.com/{tid}/v2.0), which a fixed `issuer` cannot express: such
+//   callbacks would be refused until the schema can say so.
+// - Each refresh answers a new refresh token that replaces the old one; access tokens live a random
+//   60 to 90 minutes, as expires_in says (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens).
 
 const MICROSOFT_DOCS = 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow';
 const TENANT = 'https://login.microsoftonline.com/common/oauth2/v2.0';
