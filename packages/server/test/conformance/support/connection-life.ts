@@ -1,4 +1,8 @@
-import type { ListIntegrationsResponse, TokenForIntegrationResponse } from '@base44-connectors/contract';
+import type {
+  ListIntegrationsResponse,
+  ProviderEntryInput,
+  TokenForIntegrationResponse,
+} from '@base44-connectors/contract';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProvider } from '../../../src/broker/catalog/index.js';
@@ -45,7 +49,15 @@ export function describeConformance(scripts: readonly ProviderScript[]): void {
   });
 }
 
-async function liveOneConnection(browser: Browser, script: ProviderScript): Promise<void> {
+/**
+ * One life; `entryOverride` replaces the shipped catalog entry (through the providers file, as an
+ * operator would), for tests that prove a deviating entry fails.
+ */
+export async function liveOneConnection(
+  browser: Browser,
+  script: ProviderScript,
+  entryOverride?: ProviderEntryInput,
+): Promise<void> {
   const entry = findProvider(script.type);
   if (!entry) throw new Error(`${script.type} is not in the catalog`);
   const port = await freePort();
@@ -59,13 +71,14 @@ async function liveOneConnection(browser: Browser, script: ProviderScript): Prom
       port,
       providers: {
         credentials: { [script.type]: { clientId: books.clientId, clientSecret: books.clientSecret } },
+        extraCatalog: entryOverride ? [entryOverride] : [],
       },
     });
     const alice = await aUser(server.storage, 'alice@example.com');
     const appId = await anApp(server.storage, alice);
     const owner = new ConnectorApi(server, appId, { api_key: await aWorkspaceKey(server.storage, alice) });
     const serviceKey = await aServiceKey(server.storage, appId);
-    const noViolations = () => expect(books.violations, `what the ${script.type} fake refused`).toEqual([]);
+    const noViolations = () => expectNoViolations(provider);
 
     // 1. The documented refusal of a code fails the attempt, and nothing is stored.
     books.refuseNextCode = true;
@@ -79,7 +92,8 @@ async function liveOneConnection(browser: Browser, script: ProviderScript): Prom
     const put = await owner.put(script.type, entry.defaultScopes);
     await consentInChromium(browser, provider, put.redirect_url!, `conformance-${script.type}`);
     noViolations();
-    expect(await owner.status(script.type, put.connection_id!)).toMatchObject({ status: 'ACTIVE' });
+    const connected = await owner.status(script.type, put.connection_id!);
+    expect(connected, connected.failure_reason).toMatchObject({ status: 'ACTIVE' });
     const listed = (await owner.list()) as ListIntegrationsResponse;
     const connector = listed.integrations.find((integration) => integration.integration_type === script.type);
     expect(connector).toMatchObject({ status: 'active' });
@@ -146,6 +160,8 @@ async function consentInChromium(
   try {
     await page.goto(startUrl);
     await page.getByRole('button', { name: /^Continue to / }).click();
+    await page.waitForURL((url) => provider.hosts.includes(url.hostname));
+    expectNoViolations(provider);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     const callback = page.waitForResponse((response) => response.url().includes('/oauth/callback?'));
     await page.getByRole('button', { name: 'Allow' }).click();
@@ -157,4 +173,10 @@ async function consentInChromium(
   } finally {
     await context.close();
   }
+}
+
+/** Fails with every request the fake refused, and why. */
+function expectNoViolations(provider: DocumentedProvider): void {
+  const { violations, type } = provider.books;
+  if (violations.length > 0) throw new Error(`the ${type} fake refused:\n- ${violations.join('\n- ')}`);
 }
