@@ -68,6 +68,11 @@ async function finishWithProvider(
   if (!callback.ok) {
     if (callback.error === 'access_denied')
       return failed(`Access was denied at ${provider.entry.displayName}.`);
+    // invalid_callback is this server refusing the response (a wrong iss); anything else is the provider's own error.
+    if (callback.error === 'invalid_callback')
+      return failed(
+        `The answer said to be from ${provider.entry.displayName} was refused: ${callback.description}`,
+      );
     return failed(`${provider.entry.displayName} refused the authorization: ${callback.description}`);
   }
   const exchange = await exchangeCode(

@@ -116,7 +116,7 @@ describe.each(DATABASE_KINDS)('a configured provider, and everything that can go
     mixedUp.searchParams.set('iss', 'https://evil.example');
     const page = await fetch(mixedUp);
     expect(page.status).toBe(400);
-    expect(await page.text()).toContain('Acme refused the authorization');
+    expect(await page.text()).toContain('The answer said to be from Acme was refused');
     expect(await owner.status('acme', connectionId)).toMatchObject({ status: 'FAILED' });
     expect((await token()).status).toBe(404);
   });

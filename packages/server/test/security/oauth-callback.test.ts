@@ -133,7 +133,7 @@ describe('the OAuth callback under attack', () => {
     url.searchParams.set('iss', 'https://accounts.evil.example');
     const mixedUp = await deliver(url);
     expect(mixedUp.status).toBe(400);
-    expect(mixedUp.text).toContain('Acme refused the authorization');
+    expect(mixedUp.text).toContain('The answer said to be from Acme was refused');
     expect(provider.tokenRequests()).toBe(before);
     expect(await alice.status('acme', connectionId)).toMatchObject({ status: 'FAILED' });
   });
