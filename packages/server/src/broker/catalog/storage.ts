@@ -13,6 +13,9 @@ const dropbox: ProviderEntryInput = {
     // Without token_access_type=offline Dropbox issues only a short-lived access token.
     extraParameters: { token_access_type: 'offline' },
   },
+  // Access tokens live 4 hours (expires_in 14400); a refresh answers the access token alone (no new
+  // refresh token, no account_id: the exchange's connection config stays). Read 2026-12-03:
+  // https://www.dropbox.com/developers/documentation/http/documentation#oauth2-token
   token: {
     url: 'https://api.dropboxapi.com/oauth2/token',
     clientAuthentication: 'client_secret_basic',
@@ -48,6 +51,8 @@ const box: ProviderEntryInput = {
   description: 'See and download the files and folders in your Box account',
   docsUrl: 'https://developer.box.com/guides/authentication/oauth2/',
   authorization: { url: 'https://account.box.com/api/oauth2/authorize' },
+  // Access tokens live 60 minutes; a refresh token is single-use: each refresh returns a new one
+  // and retires the old. Read 2026-12-03: https://developer.box.com/guides/authentication/tokens/refresh/
   token: {
     url: 'https://api.box.com/oauth2/token',
     clientAuthentication: 'client_secret_post',
@@ -55,6 +60,8 @@ const box: ProviderEntryInput = {
     response: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
   },
   userInfo: { url: 'https://api.box.com/2.0/users/me', emailPath: 'login' },
+  // Either token revokes the grant; client_id and client_secret in the form. Read 2026-12-03:
+  // https://developer.box.com/guides/authentication/tokens/revoke/
   revocation: { url: 'https://api.box.com/oauth2/revoke', tokenParameter: 'token' },
   scopeSeparator: ' ',
   defaultScopes: ['root_readonly'],
