@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isUsablePattern, settingPattern, settingsNamedIn } from './connection-config.js';
 
 // One entry per provider, as data: adding a provider is adding an entry, and each quirk of a
 // provider is a field here rather than code in the broker.
@@ -26,6 +27,17 @@ export const ConnectionConfigField = z.object({
   validation_error: z.optional(z.string()),
 });
 export type ConnectionConfigField = z.infer<typeof ConnectionConfigField>;
+
+/**
+ * A setting as a catalog entry declares it: what `available-integrations` shows, and the value a
+ * connection has when the person gives none. The name is what a URL template writes as
+ * `{connection_config.<name>}`.
+ */
+export const ConnectionConfigFieldEntry = z.extend(ConnectionConfigField, {
+  name: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits or "_"')),
+  default: z.optional(z.string()),
+});
+export type ConnectionConfigFieldEntry = z.infer<typeof ConnectionConfigFieldEntry>;
 
 /** Where each value sits in a token endpoint's answer. */
 export const TokenResponsePaths = z.object({
@@ -117,7 +129,7 @@ export const Revocation = z.object({
   okFlag: z.optional(ResponsePath),
 });
 
-export const ProviderEntry = z.object({
+const ProviderEntryFields = z.object({
   type: IntegrationType,
   /** The name the provider gives the client id parameter; TikTok says `client_key`. */
   clientIdParameter: z._default(z.string(), 'client_id'),
@@ -164,7 +176,82 @@ export const ProviderEntry = z.object({
   requiredScopes: z._default(z.array(z.string()), []),
   /** Supports PKCE with S256 (RFC 7636). The broker always sends it where supported. */
   pkce: z.boolean(),
-  connectionConfigFields: z._default(z.array(ConnectionConfigField), []),
+  /**
+   * Settings the person gives the connection (`connection_config` of the PUT). The endpoint URLs
+   * and the issuer may name them as `{connection_config.<name>}`.
+   */
+  connectionConfigFields: z._default(z.array(ConnectionConfigFieldEntry), []),
 });
+
+export const ProviderEntry = ProviderEntryFields.check(
+  z.superRefine((entry, context) => {
+    for (const problem of settingsProblems(entry)) context.addIssue({ code: 'custom', ...problem });
+  }),
+);
 export type ProviderEntry = z.infer<typeof ProviderEntry>;
 export type ProviderEntryInput = z.input<typeof ProviderEntry>;
+
+/**
+ * What is wrong with an entry's settings: a URL naming a setting it does not declare, a setting
+ * used in a URL without a validation_pattern (or without a value when the person gives none), a
+ * pattern that does not compile, a default its own pattern refuses, a name given twice or also
+ * given to a value of the token response.
+ */
+function settingsProblems(
+  entry: z.output<typeof ProviderEntryFields>,
+): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const fields = entry.connectionConfigFields;
+  const byName = new Map(fields.map((field) => [field.name, field]));
+  const fromToken = new Set([
+    ...Object.keys(entry.token.response.connectionConfig),
+    ...Object.keys(entry.token.refreshResponse?.connectionConfig ?? {}),
+  ]);
+  fields.forEach((field, index) => {
+    const at = ['connectionConfigFields', index];
+    if (fields.findIndex((other) => other.name === field.name) !== index)
+      problems.push({ path: [...at, 'name'], message: `"${field.name}" is declared twice` });
+    if (fromToken.has(field.name))
+      problems.push({
+        path: [...at, 'name'],
+        message: `"${field.name}" is also a connection_config value of the token response: give the setting another name`,
+      });
+    const pattern = field.validation_pattern;
+    if (pattern !== undefined && !isUsablePattern(pattern))
+      problems.push({ path: [...at, 'validation_pattern'], message: 'is not a regular expression' });
+    else if (
+      pattern !== undefined &&
+      field.default !== undefined &&
+      !settingPattern(pattern).test(field.default)
+    )
+      problems.push({ path: [...at, 'default'], message: `does not match its own validation_pattern` });
+  });
+  const templates: [(string | number)[], string | undefined][] = [
+    [['issuer'], entry.issuer],
+    [['authorization', 'url'], entry.authorization.url],
+    [['token', 'url'], entry.token.url],
+    [['userInfo', 'url'], entry.userInfo?.url],
+    [['revocation', 'url'], entry.revocation?.url],
+  ];
+  for (const [path, template] of templates) {
+    for (const name of settingsNamedIn(template ?? '')) {
+      const field = byName.get(name);
+      if (!field)
+        problems.push({
+          path,
+          message: `names {connection_config.${name}}, which connectionConfigFields does not declare`,
+        });
+      else if (field.validation_pattern === undefined)
+        problems.push({
+          path,
+          message: `names {connection_config.${name}}, which has no validation_pattern: only a checked value may go into a URL`,
+        });
+      else if (!field.required && field.default === undefined)
+        problems.push({
+          path,
+          message: `names {connection_config.${name}}, which is optional without a default`,
+        });
+    }
+  }
+  return problems;
+}

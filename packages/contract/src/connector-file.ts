@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { IntegrationType } from './catalog.js';
+import { ConnectionSettings } from './connection-config.js';
 
 /**
  * One OAuth scope, as a connector file writes it and as the API takes it. Providers split their
@@ -30,6 +31,13 @@ export const ConnectorFile = z
     scopes: z
       ._default(z.array(ConnectorScope), [])
       .check(z.describe('The OAuth scopes to request, exactly as the provider writes them')),
+    connection_config: z
+      .optional(ConnectionSettings)
+      .check(
+        z.describe(
+          'Settings of the connection, by the names `base44 connectors list-available` shows, e.g. {"login_host": "test.salesforce.com"}; absent keeps the settings the connector has',
+        ),
+      ),
   })
   .check(
     z.describe('A base44 connector: one OAuth connection of the app, pushed with `base44 connectors push`'),

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConnectionConfigField, ConnectorStatus, IntegrationType } from './catalog.js';
+import { ConnectionSettings } from './connection-config.js';
 import { WireScope } from './connector-file.js';
 
 // The connector endpoints of spec/api.md, under /api/apps/{appId}/external-auth/.
@@ -25,6 +26,11 @@ export type ListIntegrationsResponse = z.infer<typeof ListIntegrationsResponse>;
 
 export const UpsertIntegrationRequest = z.object({
   scopes: z._default(z.array(WireScope).check(z.maxLength(200)), []),
+  /**
+   * The settings the connector's `connection_config_fields` declare, by name. Absent keeps the
+   * settings the connector has; a field left out takes its default.
+   */
+  connection_config: z.optional(ConnectionSettings),
 });
 
 /** All six keys are always present (spec/api.md). */
@@ -57,6 +63,7 @@ export const AvailableIntegration = z.object({
   /** [ext] False when this server has no client credentials for the provider. */
   configured: z.optional(z.boolean()),
 });
+export type AvailableIntegration = z.infer<typeof AvailableIntegration>;
 export const AvailableIntegrationsResponse = z.object({ integrations: z.array(AvailableIntegration) });
 export type AvailableIntegrationsResponse = z.infer<typeof AvailableIntegrationsResponse>;
 

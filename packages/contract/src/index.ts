@@ -1,6 +1,7 @@
 import './locale.js';
 
 export * from './catalog.js';
+export * from './connection-config.js';
 export * from './connector-file.js';
 export * from './connectors.js';
 export * from './errors.js';

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConnectorStatus, IntegrationType } from './catalog.js';
+import { ConnectionSettings } from './connection-config.js';
 import { WireScope } from './connector-file.js';
 
 // A push as a value (Terraform's plan): computed from the local files and the app's connectors,
@@ -8,6 +9,8 @@ import { WireScope } from './connector-file.js';
 export const DesiredConnector = z.object({
   type: IntegrationType,
   scopes: z.array(WireScope).check(z.maxLength(200)),
+  /** The connection settings, as `PUT integrations/{type}` takes them; absent keeps the connector's. */
+  connection_config: z.optional(ConnectionSettings),
 });
 export type DesiredConnector = z.infer<typeof DesiredConnector>;
 
@@ -16,6 +19,8 @@ export interface RemoteConnector {
   scopes: string[];
   status: ConnectorStatus;
   userEmail?: string | undefined;
+  /** The settings of its grant, defaults filled in; undefined where the server does not say (the list API). */
+  settings?: Record<string, string> | undefined;
 }
 
 export const PlanRequest = z.object({
@@ -37,19 +42,28 @@ export type ApplyRequest = z.infer<typeof ApplyRequest>;
  * but in no local file).
  */
 export const PlannedAction = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('add'), type: z.string(), scopes: z.array(z.string()) }),
+  z.object({
+    action: z.literal('add'),
+    type: z.string(),
+    scopes: z.array(z.string()),
+    connection_config: z.optional(ConnectionSettings),
+  }),
   z.object({
     action: z.literal('update'),
     type: z.string(),
     scopes: z.array(z.string()),
     added: z.array(z.string()),
     removed: z.array(z.string()),
+    connection_config: z.optional(ConnectionSettings),
+    /** The settings that differ from the grant's; every given one where the server does not say. */
+    changed_settings: z.optional(z.array(z.string())),
   }),
   z.object({
     action: z.literal('keep'),
     type: z.string(),
     scopes: z.array(z.string()),
     status: ConnectorStatus,
+    connection_config: z.optional(ConnectionSettings),
   }),
   z.object({ action: z.literal('remove'), type: z.string() }),
 ]);
@@ -104,18 +118,34 @@ export function planPush(
     const scopes = unique(wanted.scopes);
     const existing = remoteByType.get(wanted.type);
     if (!existing) {
-      actions.push({ action: 'add', type: wanted.type, scopes });
+      actions.push({
+        action: 'add',
+        type: wanted.type,
+        scopes,
+        ...(wanted.connection_config ? { connection_config: wanted.connection_config } : {}),
+      });
       continue;
     }
     const have = new Set(existing.scopes);
     const want = new Set(scopes);
     const added = scopes.filter((scope) => !have.has(scope));
     const removed = existing.scopes.filter((scope) => !want.has(scope));
-    actions.push(
-      added.length === 0 && removed.length === 0
-        ? { action: 'keep', type: wanted.type, scopes, status: existing.status }
-        : { action: 'update', type: wanted.type, scopes, added, removed },
-    );
+    const changed = changedSettings(wanted.connection_config, existing.settings);
+    const settings = wanted.connection_config ? { connection_config: wanted.connection_config } : {};
+    if (added.length === 0 && removed.length === 0 && changed.length === 0) {
+      actions.push({ action: 'keep', type: wanted.type, scopes, status: existing.status, ...settings });
+    } else {
+      const changedPart = changed.length > 0 ? { changed_settings: changed } : {};
+      actions.push({
+        action: 'update',
+        type: wanted.type,
+        scopes,
+        added,
+        removed,
+        ...settings,
+        ...changedPart,
+      });
+    }
   }
   if (options.prune) {
     for (const existing of remote) {
@@ -128,6 +158,22 @@ export function planPush(
 /** Whether a plan changes anything on the server (a kept, active connector changes nothing). */
 export function planChangesSomething(actions: readonly PlannedAction[]): boolean {
   return actions.some((action) => action.action !== 'keep' || action.status !== 'active');
+}
+
+/**
+ * The wanted settings that differ from the grant's. Where the server does not say what its grant
+ * has, every wanted one counts as changed: sent again rather than silently dropped.
+ */
+function changedSettings(
+  wanted: Readonly<Record<string, string>> | undefined,
+  granted: Readonly<Record<string, string>> | undefined,
+): string[] {
+  if (!wanted) return [];
+  const names = Object.keys(wanted);
+  if (!granted) return names.sort();
+  return [...new Set([...names, ...Object.keys(granted)])]
+    .filter((name) => wanted[name] !== granted[name])
+    .sort();
 }
 
 function unique(scopes: readonly string[]): string[] {

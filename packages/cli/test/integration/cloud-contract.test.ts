@@ -133,6 +133,40 @@ describe('connectors push, status and pull against a public-API-only server (the
     expect(status.stderr).toContain('  scopes[1]: scope "admin" needs an enterprise plan');
   });
 
+  it('sends a file’s connection_config in the PUT, also for a connector the list shows as synced, and refuses a bad one before any change', async () => {
+    const appId = server.appIds[4]!;
+    await authorized(appId, 'salesforce', ['api']);
+    const puts: string[] = [];
+    const front = await proxy(({ method, path, body }) => {
+      if (method === 'PUT') puts.push(`${path.split('/').slice(4).join('/')} ${body}`);
+      return undefined;
+    });
+    const file = (loginHost: string) =>
+      `${JSON.stringify({ type: 'salesforce', scopes: ['api'], connection_config: { login_host: loginHost } }, null, 2)}\n`;
+
+    const bad = await project(appId, front.url, { 'salesforce.jsonc': file('evil.example.com') });
+    const refused = await base44(bad.settings, bad.root, ['connectors', 'push']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(
+      'base44/connectors/salesforce.jsonc:7:19: "connection_config"."login_host" "evil.example.com" must be login.salesforce.com, test.salesforce.com',
+    );
+    expect(puts).toEqual([]);
+
+    const good = await project(appId, front.url, { 'salesforce.jsonc': file('test.salesforce.com') });
+    const result = await base44(good.settings, good.root, ['connectors', 'push']);
+    // The list says nothing of settings: the PUT carries them, and the server asks for new consent.
+    expect(puts).toEqual([
+      'external-auth/integrations/salesforce {"scopes":["api"],"connection_config":{"login_host":"test.salesforce.com"}}',
+    ]);
+    expect(result.stdout).toContain('Failed: salesforce (authorization skipped: not interactive)');
+
+    const pull = await base44(good.settings, good.root, ['connectors', 'pull']);
+    expect(pull.code).toBe(0);
+    expect(await readFile(join(good.connectorsDir, 'salesforce.jsonc'), 'utf8')).toBe(
+      file('test.salesforce.com'),
+    );
+  });
+
   it('says why a workspace key gets a 403 from the list there, and what works instead', async () => {
     const appId = server.appIds[2]!;
     const front = await proxy(({ path }) =>

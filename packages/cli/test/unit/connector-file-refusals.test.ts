@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidFilesError } from '../../src/core/errors.js';
 import {
+  checkSettingsOffered,
   MAX_CONNECTOR_FILE_BYTES,
   readConnectorFile,
   readConnectorFiles,
@@ -69,5 +70,74 @@ describe('connector files: odd input', () => {
     const error = await readConnectorFiles(dir, (path) => path.slice(dir.length + 1)).catch((e) => e);
     expect(error).toBeInstanceOf(InvalidFilesError);
     expect(error.message).toBe('big.jsonc:1:1: is 1048577 bytes: a connector file is at most 1048576 bytes');
+  });
+});
+
+describe('connector files: connection_config', () => {
+  const salesforce = {
+    integration_type: 'salesforce',
+    display_name: 'Salesforce',
+    description: 'Salesforce',
+    connection_config_fields: [
+      {
+        name: 'login_host',
+        display_name: 'Login host',
+        description: 'Where the org signs in',
+        placeholder: 'login.salesforce.com',
+        required: false,
+        validation_pattern: '^(login|test)\\.salesforce\\.com$',
+        validation_error: 'must be login.salesforce.com or test.salesforce.com',
+      },
+    ],
+  };
+  const read = (text: string) => readConnectorFile('/p/c/salesforce.jsonc', 'c/salesforce.jsonc', text);
+
+  /** The problems the server's fields find in a file that reads well, as `file:line:column: message`. */
+  function offeredProblems(text: string): string[] {
+    const { file, problems } = read(text);
+    expect(problems).toEqual([]);
+    try {
+      checkSettingsOffered([file!], [salesforce]);
+      return [];
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidFilesError);
+      return (error as InvalidFilesError).problems.map(
+        (p) => `${p.file}:${p.line}:${p.column}: ${p.message}`,
+      );
+    }
+  }
+
+  it('reads the settings a file gives, to be sent as they are', () => {
+    const { file } = read(
+      '{"type": "salesforce", "connection_config": {"login_host": "test.salesforce.com"}}',
+    );
+    expect(file?.connection_config).toEqual({ login_host: 'test.salesforce.com' });
+    expect(read('{"type": "salesforce"}').file?.connection_config).toBeUndefined();
+  });
+
+  it('refuses settings that are not an object of strings, where they are written', () => {
+    expect(problems('{"type": "slack", "connection_config": ["a"]}')).toEqual([
+      '1:40: "connection_config" must be an object of settings, like {"login_host": "test.salesforce.com"}',
+    ]);
+    expect(
+      problems('{\n  "type": "slack",\n  "connection_config": {"login_host": 5, "x": "a\\u001bb"}\n}'),
+    ).toEqual([
+      '3:39: "connection_config"."login_host" must be a string',
+      '3:47: "connection_config"."x" "a\\u001bb" has a control or bidirectional character',
+    ]);
+  });
+
+  it("names the file, line, column and setting of a value the connector refuses, in the server's words", () => {
+    const text =
+      '{\n  "type": "salesforce",\n  "connection_config": {\n    "login_host": "evil.example.com"\n  }\n}';
+    expect(offeredProblems(text)).toEqual([
+      'c/salesforce.jsonc:4:19: "connection_config"."login_host" "evil.example.com" must be login.salesforce.com or test.salesforce.com',
+    ]);
+    expect(offeredProblems('{"type": "salesforce", "connection_config": {"loginhost": "x"}}')).toEqual([
+      'c/salesforce.jsonc:1:59: "connection_config"."loginhost" "x" is not a setting of this connector ("login_host")',
+    ]);
+    expect(
+      offeredProblems('{"type": "salesforce", "connection_config": {"login_host": "test.salesforce.com"}}'),
+    ).toEqual([]);
   });
 });

@@ -121,3 +121,45 @@ describe('the plan and apply requests', () => {
     expect(ApplyRequest.safeParse({ connectors: [], expected_revision: -1 }).success).toBe(false);
   });
 });
+
+describe('planPush with connection settings', () => {
+  const salesforce = (settings?: Record<string, string>) => ({
+    type: 'salesforce',
+    scopes: ['api'],
+    status: 'active' as ConnectorStatus,
+    ...(settings ? { settings } : {}),
+  });
+  const wanted = {
+    type: 'salesforce',
+    scopes: ['api'],
+    connection_config: { login_host: 'test.salesforce.com' },
+  };
+
+  it('keeps a connector whose grant has the wanted settings, and updates one whose setting differs', () => {
+    expect(planPush([wanted], [salesforce({ login_host: 'test.salesforce.com' })], { prune: true })).toEqual([
+      { action: 'keep', ...salesforce(), connection_config: wanted.connection_config },
+    ]);
+    expect(planPush([wanted], [salesforce({ login_host: 'login.salesforce.com' })], { prune: true })).toEqual(
+      [
+        {
+          action: 'update',
+          type: 'salesforce',
+          scopes: ['api'],
+          added: [],
+          removed: [],
+          connection_config: wanted.connection_config,
+          changed_settings: ['login_host'],
+        },
+      ],
+    );
+  });
+
+  it('sends the settings again where the server does not say what the grant has, and ignores settings a file does not give', () => {
+    expect(planPush([wanted], [salesforce()], { prune: true })).toMatchObject([
+      { action: 'update', changed_settings: ['login_host'] },
+    ]);
+    expect(
+      planPush([{ type: 'salesforce', scopes: ['api'] }], [salesforce({ login_host: 'x' })], { prune: true }),
+    ).toEqual([{ action: 'keep', type: 'salesforce', scopes: ['api'], status: 'active' }]);
+  });
+});

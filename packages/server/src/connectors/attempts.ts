@@ -17,6 +17,8 @@ export interface Attempt {
   sealedCodeVerifier: string | null;
   /** When the start link sent the browser on to the provider (null: not yet). */
   departedAt: number | null;
+  /** The connection settings consent is asked with (the entry's URLs are filled from them). */
+  settings: Record<string, string>;
 }
 
 type Db = Kysely<Database>;
@@ -24,7 +26,13 @@ type Db = Kysely<Database>;
 /** A new attempt; earlier pending attempts of the same connector are superseded. */
 export async function createAttempt(
   db: Db,
-  request: { appId: string; type: string; scopes: string[]; userId: string },
+  request: {
+    appId: string;
+    type: string;
+    scopes: string[];
+    userId: string;
+    settings?: Record<string, string>;
+  },
   now: number,
 ): Promise<Attempt> {
   await db
@@ -55,6 +63,7 @@ export async function createAttempt(
     created_at: now,
     completed_at: null,
     departed_at: null,
+    connection_settings: JSON.stringify(request.settings ?? {}),
   };
   await db.insertInto('connection_attempts').values(row).execute();
   return toAttempt(row);
@@ -158,5 +167,6 @@ function toAttempt(row: Selectable<ConnectionAttemptsTable>): Attempt {
     expiresAt: row.expires_at,
     sealedCodeVerifier: row.code_verifier,
     departedAt: row.departed_at,
+    settings: row.connection_settings === null ? {} : JSON.parse(row.connection_settings),
   };
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { User } from '../accounts/users.js';
 import { findUserById } from '../accounts/users.js';
 import { recordAuditEvent, recordScopeChange } from '../audit/events.js';
+import { effectiveSettings } from '../broker/endpoint-urls.js';
 import type { ConfiguredProvider } from '../broker/provider.js';
 import type { ProviderResolution } from '../broker/registry.js';
 import { HttpError } from '../http/errors.js';
@@ -10,6 +11,7 @@ import type { Database } from '../storage/schema.js';
 import { createAttempt } from './attempts.js';
 import type { ConnectorContext } from './context.js';
 import { grantCovers, listedStatus } from './lifecycle.js';
+import { checkedSettings, sameSettings } from './settings.js';
 import { appChangedTopic } from './status.js';
 import { bumpRevision, findConnector, readRevision, requestConsent, setScopes } from './store.js';
 
@@ -23,6 +25,11 @@ export interface AuthorizationRequest {
   user: User;
   /** Ask for consent even when the stored grant covers the scopes (the dashboard's re-authorize). */
   reconsent?: boolean;
+  /**
+   * The connection settings asked for, checked and with defaults filled in (`checkedSettings`).
+   * Undefined keeps the ones the connector's grant has (a client that knows no settings).
+   */
+  settings?: Record<string, string> | undefined;
 }
 
 const NO_ERROR = { error: null, error_message: null, other_user_email: null };
@@ -35,7 +42,9 @@ export async function requestAuthorization(
   context: ConnectorContext,
   request: AuthorizationRequest,
 ): Promise<UpsertIntegrationResponse> {
-  requireProvider(context, request.type);
+  const { entry } = requireProvider(context, request.type);
+  if (request.settings !== undefined)
+    request = { ...request, settings: checkedSettings(entry, request.settings) };
   const outcome = await context.db.transaction().execute(async (trx) => {
     // The app row first, as `apply` does, so the two never wait on each other's locks.
     await readRevision(trx, request.appId, context.rowLocks);
@@ -54,7 +63,7 @@ export async function requestAuthorization(
  */
 export async function authorizeWithin(
   trx: Kysely<Database>,
-  context: Pick<ConnectorContext, 'now' | 'publicUrl'>,
+  context: Pick<ConnectorContext, 'now' | 'publicUrl' | 'providers'>,
   request: AuthorizationRequest,
 ): Promise<AuthorizationOutcome> {
   const { appId, type, user } = request;
@@ -80,14 +89,24 @@ export async function authorizeWithin(
       now,
     ) === 'active';
   const scopeChange = { appId, type, actorUserId: user.id, from: existing?.scopes ?? scopes, to: scopes };
-  if (existing && grantUsable && grantCovers(existing.grantedScopes, scopes) && !request.reconsent) {
+  // A grant from before settings existed was made with the defaults.
+  const { entry } = requireProvider(context, type);
+  const granted = existing?.settings ?? effectiveSettings(entry, {});
+  const settings = request.settings ?? granted;
+  if (
+    existing &&
+    grantUsable &&
+    grantCovers(existing.grantedScopes, scopes) &&
+    sameSettings(granted, settings) &&
+    !request.reconsent
+  ) {
     await setScopes(trx, appId, type, scopes, now);
     await recordScopeChange(trx, scopeChange, now);
     return { type, outcome: 'synced' };
   }
 
   await requestConsent(trx, appId, type, scopes, now);
-  const attempt = await createAttempt(trx, { appId, type, scopes, userId: user.id }, now);
+  const attempt = await createAttempt(trx, { appId, type, scopes, userId: user.id, settings }, now);
   await recordScopeChange(trx, scopeChange, now);
   await recordAuditEvent(
     trx,
@@ -126,7 +145,10 @@ function toUpsertResponse(outcome: AuthorizationOutcome): UpsertIntegrationRespo
 }
 
 /** The provider for a type, or the error that says why this server cannot authorize it. */
-export function requireProvider(context: ConnectorContext, type: string): ConfiguredProvider {
+export function requireProvider(
+  context: Pick<ConnectorContext, 'providers'>,
+  type: string,
+): ConfiguredProvider {
   const resolution = context.providers.resolve(type);
   if (resolution.kind === 'ready') return resolution.provider;
   throw unavailable(type, resolution);

@@ -2,6 +2,7 @@ import { findUserById } from '../accounts/users.js';
 import { recordAuditEvent } from '../audit/events.js';
 import { readAccountEmail } from '../broker/account-email.js';
 import { readCallback } from '../broker/callback.js';
+import { withEndpointsFor } from '../broker/endpoint-urls.js';
 import { exchangeCode } from '../broker/token-requests.js';
 import { type Attempt, claimByState, finishAttempt, openCodeVerifier } from './attempts.js';
 import { requireProvider } from './authorize.js';
@@ -63,7 +64,7 @@ async function finishWithProvider(
   });
   if (attemptStatus(attempt, context.now()) !== 'PENDING') return failed(ATTEMPT_EXPIRED_REASON);
 
-  const provider = requireProvider(context, attempt.type);
+  const provider = withEndpointsFor(requireProvider(context, attempt.type), attempt.settings);
   const callback = readCallback(provider, query, state);
   if (!callback.ok) {
     if (callback.error === 'access_denied')
@@ -108,6 +109,7 @@ async function finishWithProvider(
         refreshToken: tokens.refreshToken,
         expiresAt: tokens.expiresIn === null ? null : now + tokens.expiresIn * 1000,
         connectionConfig: tokens.connectionConfig,
+        settings: attempt.settings,
       },
       now,
     );

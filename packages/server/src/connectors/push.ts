@@ -13,12 +13,14 @@ import {
 import type { Kysely } from 'kysely';
 import type { User } from '../accounts/users.js';
 import { recordAuditEvent } from '../audit/events.js';
+import { effectiveSettings } from '../broker/endpoint-urls.js';
 import { HttpError } from '../http/errors.js';
 import type { Database } from '../storage/schema.js';
-import { type AuthorizationOutcome, authorizeWithin, providerProblem } from './authorize.js';
+import { type AuthorizationOutcome, authorizeWithin, providerProblem, requireProvider } from './authorize.js';
 import type { ConnectorContext } from './context.js';
 import { grantCovers, listedStatus } from './lifecycle.js';
 import { revokeGrant } from './remove.js';
+import { checkedSettings } from './settings.js';
 import { appChangedTopic } from './status.js';
 import { bumpRevision, type Connector, deleteConnector, listConnectors, readRevision } from './store.js';
 
@@ -45,14 +47,16 @@ export async function planConnectorPush(
   appId: string,
   request: PlanRequest,
 ): Promise<PlanResponse> {
-  requirePushable(context, request.connectors);
+  const desired = requirePushable(context, request.connectors);
   // The revision before the connectors: a change between the two reads makes the plan look
   // older than it is, so applying it answers 409 instead of acting on a stale view.
   const revision = await readRevision(context.db, appId);
   const connectors = await listConnectors(context.db, appId);
   const now = context.now();
-  const remote = connectors.map((connector) => remoteConnector(connector, now));
-  return { revision, actions: planPush(request.connectors, remote, { prune: request.prune }) };
+  const remote = connectors.map((connector) =>
+    withGrantSettings(context, remoteConnector(connector, now), connector),
+  );
+  return { revision, actions: planPush(desired, remote, { prune: request.prune }) };
 }
 
 export interface AppliedPush {
@@ -75,15 +79,17 @@ export async function applyConnectorPush(
   user: User,
   request: ApplyRequest,
 ): Promise<AppliedPush> {
-  requirePushable(context, request.connectors);
+  const desired = requirePushable(context, request.connectors);
   const { revision, actions, steps } = await context.db.transaction().execute(async (trx) => {
     // Locks the app row on PostgreSQL; SQLite runs one transaction at a time anyway.
     const current = await readRevision(trx, appId, context.rowLocks);
     if (current !== request.expected_revision) throw conflict(request.expected_revision, current);
     const now = context.now();
     const connectors = new Map((await listConnectors(trx, appId)).map((c) => [c.type, c]));
-    const remote = [...connectors.values()].map((connector) => remoteConnector(connector, now));
-    const actions = planPush(request.connectors, remote, { prune: request.prune });
+    const remote = [...connectors.values()].map((connector) =>
+      withGrantSettings(context, remoteConnector(connector, now), connector),
+    );
+    const actions = planPush(desired, remote, { prune: request.prune });
     const steps: Step[] = [];
     for (const action of actions) {
       steps.push(
@@ -153,7 +159,13 @@ async function applyAction(
   ) {
     return { outcome: { type: action.type, outcome: 'synced' }, wrote: false };
   }
-  const request = { appId, type: action.type, scopes: action.scopes, user };
+  const request = {
+    appId,
+    type: action.type,
+    scopes: action.scopes,
+    user,
+    settings: action.connection_config,
+  };
   const outcome = await authorizeWithin(trx, context, request);
   // Authorizing writes new scopes or a new attempt, unless it ends in an error.
   return { outcome, wrote: outcome.outcome !== 'error' };
@@ -180,8 +192,28 @@ function conflict(expected: number, current: number): HttpError {
   );
 }
 
-/** Every requested type once, and every one known and configured here; all problems reported at once. */
-function requirePushable(context: ConnectorContext, connectors: readonly DesiredConnector[]): void {
+/**
+ * The settings of a connector's grant, for comparing with wanted ones (defaults filled in, like
+ * theirs); a type this server no longer offers keeps what it has.
+ */
+function withGrantSettings(
+  context: ConnectorContext,
+  remote: RemoteConnector,
+  connector: Connector,
+): RemoteConnector {
+  const resolution = context.providers.resolve(connector.type);
+  if (resolution.kind !== 'ready') return remote;
+  return { ...remote, settings: connector.settings ?? effectiveSettings(resolution.provider.entry, {}) };
+}
+
+/**
+ * Every requested type once, every one known and configured here, and its settings ones its entry
+ * declares; all problems reported at once. The connectors with their settings' defaults filled in.
+ */
+function requirePushable(
+  context: ConnectorContext,
+  connectors: readonly DesiredConnector[],
+): DesiredConnector[] {
   const seen = new Set<string>();
   const duplicates = connectors.flatMap((connector, index) => {
     const repeated = seen.has(connector.type);
@@ -201,7 +233,7 @@ function requirePushable(context: ConnectorContext, connectors: readonly Desired
     const problem = providerProblem(context, connector.type);
     return problem ? [{ name: `connectors.${index}.type`, problem }] : [];
   });
-  if (problems.length === 0) return;
+  if (problems.length === 0) return withCheckedSettings(context, connectors);
   // An unknown type is the graver problem: it answers 404 like PUT does; else 400 (not configured).
   const worst = problems.find(({ problem }) => problem.statusCode === 404) ?? problems[0]!;
   throw new HttpError(
@@ -210,4 +242,27 @@ function requirePushable(context: ConnectorContext, connectors: readonly Desired
     worst.problem.code,
     { errors: problems.map(({ name, problem }) => ({ name, message: problem.message })) },
   );
+}
+
+/** The connectors with their given settings checked (one 422 naming every wrong one) and defaults filled in. */
+function withCheckedSettings(
+  context: ConnectorContext,
+  connectors: readonly DesiredConnector[],
+): DesiredConnector[] {
+  const errors: { name: string; message: string }[] = [];
+  const checked = connectors.map((connector, index) => {
+    if (connector.connection_config === undefined) return connector;
+    const { entry } = requireProvider(context, connector.type);
+    try {
+      const where = `connectors.${index}.connection_config`;
+      return { ...connector, connection_config: checkedSettings(entry, connector.connection_config, where) };
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      errors.push(...(error.extraData?.errors ?? []));
+      return connector;
+    }
+  });
+  if (errors.length === 0) return checked;
+  const summary = errors.map((error) => error.message).join('; ');
+  throw new HttpError(422, `Invalid connection_config: ${summary}`, ApiErrorCode.validation, { errors });
 }

@@ -1,4 +1,5 @@
 import { recordAuditEvent } from '../audit/events.js';
+import { withEndpointsFor } from '../broker/endpoint-urls.js';
 import { revokeGrantTokens } from '../broker/revocation.js';
 import { notFound } from '../http/errors.js';
 import type { ConnectorContext } from './context.js';
@@ -67,7 +68,10 @@ export async function revokeGrant(
   if (!tokens || resolution.kind !== 'ready') return { revoked: false, revocationProblem: null };
 
   // Which token goes, and how, is the catalog entry's to say.
-  const result = await revokeGrantTokens(resolution.provider, tokens);
+  const result = await revokeGrantTokens(
+    withEndpointsFor(resolution.provider, connector.settings ?? {}),
+    tokens,
+  );
   if (!result.revoked) return { revoked: false, revocationProblem: result.reason };
   return { revoked: true, revocationProblem: null };
 }

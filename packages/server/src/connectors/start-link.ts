@@ -1,6 +1,7 @@
 import { findApp } from '../accounts/apps.js';
 import { findUserById, type User } from '../accounts/users.js';
 import { buildAuthorizationRequest } from '../broker/authorization-request.js';
+import { withEndpointsFor } from '../broker/endpoint-urls.js';
 import { type Attempt, claimDeparture, findAttempt } from './attempts.js';
 import { requireProvider } from './authorize.js';
 import { type ConnectorContext, callbackUrl } from './context.js';
@@ -71,7 +72,7 @@ export async function continueAuthorization(
   const found = await usableAttempt(context, attemptId);
   if (found.kind === 'problem') return found;
   const { attempt } = found;
-  const provider = requireProvider(context, attempt.type);
+  const provider = withEndpointsFor(requireProvider(context, attempt.type), attempt.settings);
   const request = await buildAuthorizationRequest(provider, {
     redirectUri: callbackUrl(context),
     scopes: attempt.scopes,

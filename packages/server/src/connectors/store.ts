@@ -22,6 +22,8 @@ export interface Connector {
   refreshLease: { owner: string; until: number } | null;
   /** Why the last refresh found the provider unavailable. */
   refreshFailure: string | null;
+  /** The settings the grant was given; null for a grant from before settings existed (the defaults). */
+  settings: Record<string, string> | null;
 }
 
 export interface Grant {
@@ -33,6 +35,8 @@ export interface Grant {
   refreshToken: string | null;
   expiresAt: number | null;
   connectionConfig: Record<string, unknown>;
+  /** The settings the consent was asked with, defaults filled in. */
+  settings?: Record<string, string>;
 }
 
 type Db = Kysely<Database>;
@@ -135,6 +139,7 @@ export async function storeGrant(
     refresh_lease_owner: null,
     refresh_lease_until: null,
     refresh_failure: null,
+    connection_settings: JSON.stringify(grant.settings ?? {}),
   };
   if (existing) {
     await updateConnector(db, appId, type, values);
@@ -244,7 +249,18 @@ function toConnector(row: Selectable<ConnectorsTable>): Connector {
         ? null
         : { owner: row.refresh_lease_owner, until: row.refresh_lease_until },
     refreshFailure: row.refresh_failure,
+    settings: row.connection_settings === null ? null : JSON.parse(row.connection_settings),
   };
+}
+
+/**
+ * What the token API hands back as `connection_config`: the grant's settings and the values of the
+ * token response. The catalog refuses an entry that gives both the same name; should stored values
+ * ever meet one, the provider's answer wins, being what the account is.
+ */
+export function connectionConfigFor(connector: Connector): Record<string, unknown> | null {
+  const config = { ...connector.settings, ...connector.connectionConfig };
+  return Object.keys(config).length > 0 ? config : null;
 }
 
 /**

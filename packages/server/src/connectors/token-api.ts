@@ -1,4 +1,5 @@
 import type { TokenForIntegrationResponse } from '@base44-connectors/contract';
+import { withEndpointsFor } from '../broker/endpoint-urls.js';
 import { type ConfiguredProvider, requestTimeoutOf } from '../broker/provider.js';
 import { refreshTokens } from '../broker/token-requests.js';
 import { HttpError, serviceUnavailable } from '../http/errors.js';
@@ -14,7 +15,14 @@ import {
   storeRefreshed,
   takeLease,
 } from './refresh-lease.js';
-import { applyEvent, type Connector, findConnector, openAccessToken, openTokens } from './store.js';
+import {
+  applyEvent,
+  type Connector,
+  connectionConfigFor,
+  findConnector,
+  openAccessToken,
+  openTokens,
+} from './store.js';
 import { Wakes } from './wakes.js';
 
 /** Tokens that expire within this margin are refreshed before they are handed out. */
@@ -71,7 +79,7 @@ export class TokenApi {
     return {
       access_token: readable.accessToken,
       integration_type: type,
-      connection_config: readable.connector.connectionConfig,
+      connection_config: connectionConfigFor(readable.connector),
     };
   }
 
@@ -135,7 +143,7 @@ export class TokenApi {
           await applyEvent(db, connector, 'token_lapsed', now());
           return failed(reauthorize(type, 'expired'));
         }
-        const provider = requireProvider(this.context, type);
+        const provider = withEndpointsFor(requireProvider(this.context, type), connector.settings ?? {});
         const leaseMs = requestTimeoutOf(provider) + LEASE_MARGIN_MS;
         const lease = await takeLease(db, connector, now(), leaseMs);
         if (lease) {

@@ -78,7 +78,13 @@ export function connectorRoutes(services: ConnectorRouteServices): FastifyPlugin
     app.put('/external-auth/integrations/:type', async (request) => {
       const { appId, type } = typeParams(request);
       const body = parseInput(UpsertIntegrationRequest, request.body, 'request body');
-      return requestAuthorization(connectors, { appId, type, scopes: body.scopes, user: caller(request) });
+      return requestAuthorization(connectors, {
+        appId,
+        type,
+        scopes: body.scopes,
+        user: caller(request),
+        settings: body.connection_config,
+      });
     });
 
     app.get('/external-auth/status', async (request) => {
@@ -99,7 +105,10 @@ export function connectorRoutes(services: ConnectorRouteServices): FastifyPlugin
           integration_type: entry.type,
           display_name: entry.displayName,
           description: entry.description,
-          connection_config_fields: entry.connectionConfigFields,
+          // The public shape: a field's default stays in the catalog (its placeholder shows it).
+          connection_config_fields: entry.connectionConfigFields.map(
+            ({ default: _default, ...field }) => field,
+          ),
           default_scopes: entry.defaultScopes,
           configured,
         })),

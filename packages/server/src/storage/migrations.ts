@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter } 
 import { lockoutsMigration } from './migration-0005-lockouts.js';
 import { startLinksMigration } from './migration-0006-start-links.js';
 import { refreshLeaseMigration } from './migration-0008-refresh-lease.js';
+import { connectionSettingsMigration } from './migration-0009-connection-settings.js';
 
 // Migrations are append-only: a released migration never changes, a new one follows it.
 // Column types are the common ground of SQLite and PostgreSQL: text, integer, bigint.
@@ -171,6 +172,7 @@ const migrations: Record<string, Migration> = {
   '0005_lockouts': lockoutsMigration,
   '0006_start_links': startLinksMigration,
   '0008_refresh_lease': refreshLeaseMigration,
+  '0009_connection_settings': connectionSettingsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -104,6 +104,8 @@ export interface ConnectorsTable {
   refresh_lease_until: Millis | null;
   /** Why the last refresh found the provider unavailable; cleared by the next success. */
   refresh_failure: string | null;
+  /** JSON object: the settings the grant was given (each declared field, defaults filled in); null before there were any. */
+  connection_settings: string | null;
 }
 
 export type AttemptStatus = 'PENDING' | 'ACTIVE' | 'FAILED';
@@ -125,6 +127,8 @@ export interface ConnectionAttemptsTable {
   completed_at: Millis | null;
   /** When the start link's Continue sent the browser to the provider; the link works once. */
   departed_at: Millis | null;
+  /** JSON object: the settings this consent is asked with, defaults filled in. */
+  connection_settings: string | null;
 }
 
 /** The sandbox provider's records (oidc-provider's adapter): keys hashed, payloads sealed. */

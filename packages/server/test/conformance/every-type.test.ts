@@ -10,8 +10,18 @@ const OFFERED = CATALOG.filter((entry) => !entry.unsupported).map((entry) => ent
 
 describe('conformance coverage', () => {
   it('has one documented fake for every offered type, and none for a type not offered', () => {
-    const scripted = ALL_SCRIPTS.map((script) => script.type);
+    const scripted = ALL_SCRIPTS.filter((script) => !script.settings).map((script) => script.type);
     expect([...scripted].sort()).toEqual([...OFFERED].sort());
+  });
+
+  it('gives every type with connection settings a variant that uses them', () => {
+    const withSettings = CATALOG.filter(
+      (entry) => !entry.unsupported && entry.connectionConfigFields.length > 0,
+    );
+    for (const entry of withSettings) {
+      const variants = ALL_SCRIPTS.filter((script) => script.type === entry.type && script.settings);
+      expect(variants.length, entry.type).toBeGreaterThan(0);
+    }
   });
 
   it('names the documentation each fake was built from, with the date it was read', () => {

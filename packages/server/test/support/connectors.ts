@@ -61,11 +61,17 @@ export class ConnectorApi {
     return (await response.json()) as AvailableIntegrationsResponse;
   }
 
-  async putRaw(type: string, scopes: string[]): Promise<Response> {
+  async putRaw(
+    type: string,
+    scopes: string[],
+    connectionConfig?: Record<string, unknown>,
+  ): Promise<Response> {
+    const body =
+      connectionConfig === undefined ? { scopes } : { scopes, connection_config: connectionConfig };
     const response = await fetch(this.url(`integrations/${type}`), {
       method: 'PUT',
       headers: { ...this.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ scopes }),
+      body: JSON.stringify(body),
     });
     if (response.ok) registerLinkIds(await response.clone().text());
     return response;

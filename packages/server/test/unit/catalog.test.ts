@@ -163,8 +163,15 @@ describe('the provider catalog', () => {
     }
   });
 
-  it('asks the person for no connection settings: every provider works from the consent alone', () => {
-    for (const entry of CATALOG) expect(entry.connectionConfigFields, entry.type).toEqual([]);
+  it('asks the person for settings only where the provider has several hosts (Salesforce, Typeform)', () => {
+    const withSettings = CATALOG.filter((entry) => entry.connectionConfigFields.length > 0);
+    expect(withSettings.map((entry) => entry.type).sort()).toEqual(['salesforce', 'typeform']);
+    for (const entry of withSettings) {
+      for (const field of entry.connectionConfigFields) {
+        expect(field.required, `${entry.type}.${field.name}`).toBe(false);
+        expect(field.default, `${entry.type}.${field.name}`).toBe(field.placeholder);
+      }
+    }
   });
 
   it('names the issuer of the providers that send iss, as an https origin', () => {

@@ -1,6 +1,7 @@
 import type { ProviderEntry } from '@base44-connectors/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { findProvider } from '../../src/broker/catalog/index.js';
+import { effectiveSettings, withEndpointsFor } from '../../src/broker/endpoint-urls.js';
 import type { ConfiguredProvider } from '../../src/broker/provider.js';
 import { revokeGrantTokens } from '../../src/broker/revocation.js';
 
@@ -10,7 +11,11 @@ const BASIC = `Basic ${Buffer.from('test-client:test-secret').toString('base64')
 function configured(type: string): ConfiguredProvider {
   const entry: ProviderEntry | undefined = findProvider(type);
   if (!entry) throw new Error(`no catalog entry for ${type}`);
-  return { entry, clientId: 'test-client', clientSecret: 'test-secret' };
+  // As the broker sees a connection made with the default settings: its URLs filled in.
+  return withEndpointsFor(
+    { entry, clientId: 'test-client', clientSecret: 'test-secret' },
+    effectiveSettings(entry, {}),
+  );
 }
 
 interface Sent {

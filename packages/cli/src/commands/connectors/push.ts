@@ -12,7 +12,11 @@ import {
   awaitAuthorizations,
   describeUnfinished,
 } from '../../core/resources/connectors/authorizations.js';
-import { checkTypesOffered, readConnectorFiles } from '../../core/resources/connectors/files.js';
+import {
+  checkSettingsOffered,
+  checkTypesOffered,
+  readConnectorFiles,
+} from '../../core/resources/connectors/files.js';
 import {
   applyPlan,
   ConflictError,
@@ -85,10 +89,17 @@ async function pushWith(context: CommandContext, flags: PushFlags, progress: Pro
   const target = await resolveTarget(environment, flags);
   const files = await readConnectorFiles(target.connectorsDir, (path) => display(environment, path));
   const api = new ConnectorsApi(context.client, target.appId);
-  const desired: DesiredConnector[] = files.map((file) => ({ type: file.type, scopes: file.scopes }));
-  // The catalog and the plan in one round trip: planning changes nothing, and an unknown type is
-  // reported where the file names it.
-  let { plan } = await planAgainstServer(api, desired, (offered) => checkTypesOffered(files, offered));
+  const desired: DesiredConnector[] = files.map((file) => ({
+    type: file.type,
+    scopes: file.scopes,
+    ...(file.connection_config ? { connection_config: file.connection_config } : {}),
+  }));
+  // The catalog and the plan in one round trip: planning changes nothing, and an unknown type or
+  // setting is reported where the file names it.
+  let { plan } = await planAgainstServer(api, desired, (offered, integrations) => {
+    checkTypesOffered(files, offered);
+    checkSettingsOffered(files, integrations);
+  });
   output.line(pushText.found(desired.map((connector) => connector.type)));
 
   if (flags.dryRun) {

@@ -55,8 +55,16 @@ function planLineOf(action: PlannedAction): string | undefined {
   switch (action.action) {
     case 'add':
       return `+ ${action.type} (new, needs authorization)`;
-    case 'update':
-      return `~ ${action.type} scopes ${[...action.added.map((s) => `+${s}`), ...action.removed.map((s) => `-${s}`)].join(' ')}`;
+    case 'update': {
+      const scopes = [...action.added.map((s) => `+${s}`), ...action.removed.map((s) => `-${s}`)];
+      const changes = [
+        ...(scopes.length > 0 ? [`scopes ${scopes.join(' ')}`] : []),
+        ...(action.changed_settings?.length
+          ? [`connection_config ${action.changed_settings.join(', ')}`]
+          : []),
+      ];
+      return `~ ${action.type} ${changes.join('; ')}`;
+    }
     case 'remove':
       return `- ${action.type} (not in local files)`;
     case 'keep':

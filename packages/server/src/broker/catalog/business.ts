@@ -55,10 +55,30 @@ const salesforce: ProviderEntryInput = {
   description: 'Read and update the records in your Salesforce org',
   docsUrl:
     'https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_web_server_flow.htm&type=5',
-  // login.salesforce.com serves production orgs; the org's own host comes back as instance_url.
-  authorization: { url: 'https://login.salesforce.com/services/oauth2/authorize' },
+  // Every endpoint lives on the login host the person names: login.salesforce.com (production),
+  // test.salesforce.com (sandboxes), or the org's My Domain, <name>.my.salesforce.com and
+  // <name>--<sandbox>.sandbox.my.salesforce.com. The org's API host comes back as instance_url.
+  // Read 2026-12-03: https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5
+  // ("OAuth Endpoints": the supported host domains) and the docsUrl (the web server flow).
+  // Experience Cloud sites (<name>.my.site.com) and custom domains are left out of the pattern.
+  connectionConfigFields: [
+    {
+      name: 'login_host',
+      display_name: 'Login host',
+      description:
+        'Where the org signs in: login.salesforce.com (production, the default), test.salesforce.com (sandboxes) or the My Domain host',
+      placeholder: 'login.salesforce.com',
+      required: false,
+      default: 'login.salesforce.com',
+      validation_pattern:
+        '^(login|test)\\.salesforce\\.com$|^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(--[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.sandbox)?\\.my\\.salesforce\\.com$',
+      validation_error:
+        'must be login.salesforce.com, test.salesforce.com, <name>.my.salesforce.com or <name>--<sandbox>.sandbox.my.salesforce.com',
+    },
+  ],
+  authorization: { url: 'https://{connection_config.login_host}/services/oauth2/authorize' },
   token: {
-    url: 'https://login.salesforce.com/services/oauth2/token',
+    url: 'https://{connection_config.login_host}/services/oauth2/token',
     clientAuthentication: 'client_secret_post',
     // Salesforce sends issued_at but no expires_in: the session lifetime is an org setting whose
     // default is two hours, so the token is refreshed as if it lasted that long. A refresh answers
@@ -74,11 +94,14 @@ const salesforce: ProviderEntryInput = {
       connectionConfig: { instance_url: 'instance_url' },
     },
   },
-  userInfo: { url: 'https://login.salesforce.com/services/oauth2/userinfo', emailPath: 'email' },
+  userInfo: { url: 'https://{connection_config.login_host}/services/oauth2/userinfo', emailPath: 'email' },
   // A form POST of `token` alone, without client authentication; a refresh token takes its access
   // tokens with it. Read 2026-12-03:
   // https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5
-  revocation: { url: 'https://login.salesforce.com/services/oauth2/revoke', clientAuthentication: 'none' },
+  revocation: {
+    url: 'https://{connection_config.login_host}/services/oauth2/revoke',
+    clientAuthentication: 'none',
+  },
   scopeSeparator: ' ',
   defaultScopes: ['api'],
   // `refresh_token` is the scope that makes Salesforce issue one; it rides along here because the

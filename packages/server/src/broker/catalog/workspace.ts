@@ -164,6 +164,28 @@ const typeform: ProviderEntryInput = {
   displayName: 'Typeform',
   description: 'Read your forms and their responses',
   docsUrl: 'https://www.typeform.com/developers/get-started/applications/',
+  // Accounts whose responses live in the EU Responses Data Center are served by api.eu.typeform.com;
+  // their tokens come from the same authorization server, and the Accounts API (GET /me) answers on
+  // both hosts. Read 2026-12-03: https://www.typeform.com/developers/get-started/responses-data-center/
+  // The setting is the API host itself, not a region name: backend code reads it from
+  // connection_config as the base of its API calls, and the URL template takes it without a lookup.
+  // The newer EU data center at api.typeform.eu is said to have its own authorization server and its
+  // own OAuth clients (region-specific client ids, so one entry's credentials cannot serve both); it
+  // is not documented on Typeform's developer pages, and is reached with an entry of its own in the
+  // providers file (its own type and credentials).
+  connectionConfigFields: [
+    {
+      name: 'api_host',
+      display_name: 'API host',
+      description:
+        'The Typeform API host of the account: api.typeform.com (the default) or api.eu.typeform.com (EU Responses Data Center)',
+      placeholder: 'api.typeform.com',
+      required: false,
+      default: 'api.typeform.com',
+      validation_pattern: '^api\\.(eu\\.)?typeform\\.com$',
+      validation_error: 'must be api.typeform.com or api.eu.typeform.com',
+    },
+  ],
   authorization: { url: 'https://api.typeform.com/oauth/authorize' },
   token: {
     url: 'https://api.typeform.com/oauth/token',
@@ -172,7 +194,7 @@ const typeform: ProviderEntryInput = {
     // is documented. Read 2026-12-03: https://www.typeform.com/developers/get-started/applications/
     response: { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
   },
-  userInfo: { url: 'https://api.typeform.com/me', emailPath: 'email' },
+  userInfo: { url: 'https://{connection_config.api_host}/me', emailPath: 'email' },
   scopeSeparator: ' ',
   defaultScopes: ['forms:read', 'responses:read'],
   // accounts:read opens GET /me; `offline` is what makes Typeform issue a refresh token.

@@ -163,59 +163,68 @@ function salesforceTokens(grant: FakeGrant, withRefreshToken: boolean): Provider
   };
 }
 
-const salesforce: ProviderScript = {
-  type: 'salesforce',
-  documentation: [
-    'https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_web_server_flow_ca.htm (read 2026-12-03)',
-    'https://help.salesforce.com/apex/HTViewHelpDoc?id=remoteaccess_oauth_refresh_token_flow.htm (read 2026-12-03)',
-    'https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5 (read 2026-12-03)',
-    'https://help.salesforce.com/HTViewHelpDoc?id=remoteaccess_using_userinfo_endpoint.htm (read 2026-12-03)',
-  ],
-  consent: {
-    url: 'https://login.salesforce.com/services/oauth2/authorize',
-    scopeSeparator: ' ',
-    pkce: true,
-  },
-  routes: [
-    tokenEndpoint({
-      url: 'https://login.salesforce.com/services/oauth2/token',
-      clientAuthentication: 'client_secret_post',
-      issuesRefreshToken: true,
-      exchange: (grant) => salesforceTokens(grant, true),
-      refresh: { rotates: false, answer: (grant) => salesforceTokens(grant, false) },
-      refusedCode: oauthError('invalid_grant', 'authentication failure'),
-      refusedRefreshToken: oauthError('invalid_grant', 'expired access/refresh token'),
-    }),
-    apiEndpoint({
-      url: 'https://login.salesforce.com/services/oauth2/userinfo',
-      answer: () => ({
-        json: {
-          sub: SALESFORCE_ID,
-          user_id: '0055g00000FAKE1',
-          organization_id: '00D5g000004FAKE',
-          preferred_username: SALESFORCE_EMAIL,
-          name: 'Ada Lovelace',
-          email: SALESFORCE_EMAIL,
-          email_verified: true,
-        },
+/**
+ * Salesforce on one login host: login.salesforce.com (production, the default), test.salesforce.com
+ * (sandboxes) or a My Domain; every endpoint lives there (read 2026-12-03:
+ * https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5).
+ */
+function salesforceOn(loginHost: string, settings?: ProviderScript['settings']): ProviderScript {
+  return {
+    type: 'salesforce',
+    ...(settings ? { settings } : {}),
+    documentation: [
+      'https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_web_server_flow_ca.htm (read 2026-12-03)',
+      'https://help.salesforce.com/apex/HTViewHelpDoc?id=remoteaccess_oauth_refresh_token_flow.htm (read 2026-12-03)',
+      'https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5 (read 2026-12-03)',
+      'https://help.salesforce.com/HTViewHelpDoc?id=remoteaccess_using_userinfo_endpoint.htm (read 2026-12-03)',
+      'https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm&type=5 (read 2026-12-03)',
+    ],
+    consent: {
+      url: `https://${loginHost}/services/oauth2/authorize`,
+      scopeSeparator: ' ',
+      pkce: true,
+    },
+    routes: [
+      tokenEndpoint({
+        url: `https://${loginHost}/services/oauth2/token`,
+        clientAuthentication: 'client_secret_post',
+        issuesRefreshToken: true,
+        exchange: (grant) => salesforceTokens(grant, true),
+        refresh: { rotates: false, answer: (grant) => salesforceTokens(grant, false) },
+        refusedCode: oauthError('invalid_grant', 'authentication failure'),
+        refusedRefreshToken: oauthError('invalid_grant', 'expired access/refresh token'),
       }),
-      unauthorized: { status: 403, json: 'Bad_OAuth_Token' },
-    }),
-    rfc7009Revocation({
-      url: 'https://login.salesforce.com/services/oauth2/revoke',
-      clientAuthentication: 'none',
-      unknownToken: oauthError('invalid_token', 'invalid token'),
-    }),
-  ],
-  expectations: {
-    email: SALESFORCE_EMAIL,
-    connectionConfig: () => ({ instance_url: INSTANCE_URL }),
-    // No expires_in: the org's session timeout, two hours by default.
-    accessTokenLifetime: 7200,
-    rotatesRefreshTokens: false,
-    revokesOnRemoval: true,
-  },
-};
+      apiEndpoint({
+        url: `https://${loginHost}/services/oauth2/userinfo`,
+        answer: () => ({
+          json: {
+            sub: SALESFORCE_ID,
+            user_id: '0055g00000FAKE1',
+            organization_id: '00D5g000004FAKE',
+            preferred_username: SALESFORCE_EMAIL,
+            name: 'Ada Lovelace',
+            email: SALESFORCE_EMAIL,
+            email_verified: true,
+          },
+        }),
+        unauthorized: { status: 403, json: 'Bad_OAuth_Token' },
+      }),
+      rfc7009Revocation({
+        url: `https://${loginHost}/services/oauth2/revoke`,
+        clientAuthentication: 'none',
+        unknownToken: oauthError('invalid_token', 'invalid token'),
+      }),
+    ],
+    expectations: {
+      email: SALESFORCE_EMAIL,
+      connectionConfig: () => ({ instance_url: INSTANCE_URL, login_host: loginHost }),
+      // No expires_in: the org's session timeout, two hours by default.
+      accessTokenLifetime: 7200,
+      rotatesRefreshTokens: false,
+      revokesOnRemoval: true,
+    },
+  };
+}
 
 // Splitwise, read 2026-12-03: https://dev.splitwise.com/ "Authentication"
 //   - OAuth 2 authorization code grant: authorize at https://secure.splitwise.com/oauth/authorize
@@ -271,4 +280,13 @@ const splitwise: ProviderScript = {
   },
 };
 
-export const BUSINESS_SCRIPTS: readonly ProviderScript[] = [hubspot, salesforce, splitwise];
+export const BUSINESS_SCRIPTS: readonly ProviderScript[] = [
+  hubspot,
+  salesforceOn('login.salesforce.com'),
+  salesforceOn('test.salesforce.com', { name: 'sandbox', values: { login_host: 'test.salesforce.com' } }),
+  salesforceOn('ada-org.my.salesforce.com', {
+    name: 'My Domain',
+    values: { login_host: 'ada-org.my.salesforce.com' },
+  }),
+  splitwise,
+];

@@ -400,37 +400,48 @@ const wrike: ProviderScript = {
 const TYPEFORM_LIFETIME = 604_800;
 const typeformToken = (grant: FakeGrant): ProviderAnswer =>
   standardTokenAnswer(grant, { token_type: 'bearer' }, TYPEFORM_LIFETIME);
-const typeform: ProviderScript = {
-  type: 'typeform',
-  documentation: ['https://www.typeform.com/developers/get-started/applications/ (read 2026-12-03)'],
-  consent: { url: 'https://api.typeform.com/oauth/authorize', scopeSeparator: ' ', pkce: false },
-  routes: [
-    tokenEndpoint({
-      url: 'https://api.typeform.com/oauth/token',
-      clientAuthentication: 'client_secret_post',
-      issuesRefreshToken: true,
-      exchange: typeformToken,
-      refresh: { rotates: true, answer: typeformToken },
-      refusedCode: oauthError('invalid_grant', 'Invalid authorization code'),
-      refusedRefreshToken: oauthError('invalid_grant', 'Invalid refresh token'),
-    }),
-    apiEndpoint({
-      url: 'https://api.typeform.com/me',
-      answer: (grant) => {
-        if (!grant.scopes.includes('accounts:read')) return { status: 403, json: { code: 'FORBIDDEN' } };
-        return { json: { alias: 'Ada', email: EMAIL, language: 'en' } };
-      },
-      unauthorized: { status: 401, json: { code: 'AUTHENTICATION_FAILED' } },
-    }),
-  ],
-  expectations: {
-    email: EMAIL,
-    connectionConfig: () => ({}),
-    accessTokenLifetime: TYPEFORM_LIFETIME,
-    rotatesRefreshTokens: true,
-    revokesOnRemoval: false,
-  },
-};
+/**
+ * Typeform with its API on `apiHost`: api.typeform.com, or api.eu.typeform.com for accounts in the
+ * EU Responses Data Center, which keeps the same authorization server and tokens (read 2026-12-03:
+ * https://www.typeform.com/developers/get-started/responses-data-center/).
+ */
+function typeformWith(apiHost: string, settings?: ProviderScript['settings']): ProviderScript {
+  return {
+    type: 'typeform',
+    ...(settings ? { settings } : {}),
+    documentation: [
+      'https://www.typeform.com/developers/get-started/applications/ (read 2026-12-03)',
+      'https://www.typeform.com/developers/get-started/responses-data-center/ (read 2026-12-03)',
+    ],
+    consent: { url: 'https://api.typeform.com/oauth/authorize', scopeSeparator: ' ', pkce: false },
+    routes: [
+      tokenEndpoint({
+        url: 'https://api.typeform.com/oauth/token',
+        clientAuthentication: 'client_secret_post',
+        issuesRefreshToken: true,
+        exchange: typeformToken,
+        refresh: { rotates: true, answer: typeformToken },
+        refusedCode: oauthError('invalid_grant', 'Invalid authorization code'),
+        refusedRefreshToken: oauthError('invalid_grant', 'Invalid refresh token'),
+      }),
+      apiEndpoint({
+        url: `https://${apiHost}/me`,
+        answer: (grant) => {
+          if (!grant.scopes.includes('accounts:read')) return { status: 403, json: { code: 'FORBIDDEN' } };
+          return { json: { alias: 'Ada', email: EMAIL, language: 'en' } };
+        },
+        unauthorized: { status: 401, json: { code: 'AUTHENTICATION_FAILED' } },
+      }),
+    ],
+    expectations: {
+      email: EMAIL,
+      connectionConfig: () => ({ api_host: apiHost }),
+      accessTokenLifetime: TYPEFORM_LIFETIME,
+      rotatesRefreshTokens: true,
+      revokesOnRemoval: false,
+    },
+  };
+}
 
 export const WORKSPACE_SCRIPTS: readonly ProviderScript[] = [
   notion,
@@ -438,5 +449,6 @@ export const WORKSPACE_SCRIPTS: readonly ProviderScript[] = [
   clickup,
   linear,
   wrike,
-  typeform,
+  typeformWith('api.typeform.com'),
+  typeformWith('api.eu.typeform.com', { name: 'EU', values: { api_host: 'api.eu.typeform.com' } }),
 ];

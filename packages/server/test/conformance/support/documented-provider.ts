@@ -257,6 +257,11 @@ export interface RouteScript {
 /** A local stand-in for one provider, built from its documentation. */
 export interface ProviderScript {
   type: string;
+  /**
+   * Connection settings the person gives on PUT (Salesforce's login host), naming the variant:
+   * the test is then `conformance <type> (<name>)`.
+   */
+  settings?: { name: string; values: Record<string, string> };
   /** The documentation this fake follows: URL and the date it was read, one per line. */
   documentation: readonly string[];
   consent: ConsentScript;

@@ -64,12 +64,15 @@ export class ConnectorsApi {
     );
   }
 
-  put(type: string, scopes: string[]) {
+  /** Without `connectionConfig` the connector keeps the settings it has. */
+  put(type: string, scopes: string[], connectionConfig?: Record<string, string>) {
+    const json =
+      connectionConfig === undefined ? { scopes } : { scopes, connection_config: connectionConfig };
     return this.client.request(
       'put',
       this.path(`external-auth/integrations/${encodeURIComponent(type)}`),
       UpsertIntegrationResponse,
-      { json: { scopes } },
+      { json },
     );
   }
 

@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ConnectorScope, closestMatch, IntegrationType, STRIPE_TYPE } from '@base44-connectors/contract';
+import {
+  type AvailableIntegrationsResponse,
+  ConnectorScope,
+  closestMatch,
+  IntegrationType,
+  MAX_CONNECTION_SETTINGS,
+  MAX_SETTING_LENGTH,
+  STRIPE_TYPE,
+  settingProblems,
+  unsafeCharacterIn,
+} from '@base44-connectors/contract';
 import JSON5 from 'json5';
 import { applyEdits, findNodeAtLocation, modify, type Node } from 'jsonc-parser';
 import { normaliseType } from '../../connector-type.js';
@@ -17,6 +27,10 @@ export interface ConnectorFile {
   type: string;
   scopes: string[];
   typeAt: { line: number; column: number };
+  /** The connection settings the file gives (`"connection_config"`), sent as they are; absent when it gives none. */
+  connection_config?: Record<string, string>;
+  /** Where each setting is written, by name, and the object itself (`""`), for later errors. */
+  settingsAt?: Record<string, { line: number; column: number }>;
 }
 
 const CONNECTOR_FILE = /\.jsonc?$/;
@@ -144,14 +158,103 @@ export function readConnectorFile(
       problem(scopesNode, '"scopes" must be empty for stripe: it is connected without OAuth scopes'),
     );
 
+  const settings = readSettings(findNodeAtLocation(root, ['connection_config']), problem, at);
+  problems.push(...settings.problems);
+  if (type === STRIPE_TYPE && settings.values)
+    problems.push(
+      problem(findNodeAtLocation(root, ['connection_config']), '"connection_config" is not taken by stripe'),
+    );
+
   const schemaNode = findNodeAtLocation(root, ['$schema']);
   if (schemaNode && schemaNode.type !== 'string')
     problems.push(problem(schemaNode, '"$schema" must be a string (where editors find the schema)'));
   if (problems.length > 0 || !type) return { problems };
-  return { file: { path, shownPath, type, scopes, typeAt: at(typeNode) }, problems };
+  const file: ConnectorFile = { path, shownPath, type, scopes, typeAt: at(typeNode) };
+  if (settings.values) Object.assign(file, { connection_config: settings.values, settingsAt: settings.at });
+  return { file, problems };
 }
 
-const READ_KEYS = new Set(['type', 'scopes', '$schema']);
+/** `"connection_config"`: an object of strings, each a setting of the connector by name. */
+function readSettings(
+  node: Node | undefined,
+  problem: (node: Node | undefined, message: string) => FileProblem,
+  at: (node: Node | undefined) => { line: number; column: number },
+): {
+  values?: Record<string, string>;
+  at?: Record<string, { line: number; column: number }>;
+  problems: FileProblem[];
+} {
+  if (!node) return { problems: [] };
+  if (node.type !== 'object')
+    return {
+      problems: [
+        problem(
+          node,
+          '"connection_config" must be an object of settings, like {"login_host": "test.salesforce.com"}',
+        ),
+      ],
+    };
+  const values: Record<string, string> = {};
+  const where: Record<string, { line: number; column: number }> = { '': at(node) };
+  const problems: FileProblem[] = [];
+  const properties = node.children ?? [];
+  if (properties.length > MAX_CONNECTION_SETTINGS)
+    problems.push(
+      problem(
+        node,
+        `"connection_config" holds ${properties.length} settings: at most ${MAX_CONNECTION_SETTINGS}`,
+      ),
+    );
+  for (const property of properties) {
+    const [keyNode, valueNode] = property.children ?? [];
+    const name = String(keyNode?.value ?? '');
+    const label = `"connection_config"."${quoted(name).slice(1, -1)}"`;
+    if (where[name] !== undefined) problems.push(problem(keyNode, `${label} is written twice: keep one`));
+    else if (valueNode?.type !== 'string') problems.push(problem(valueNode, `${label} must be a string`));
+    else if (valueNode.value.length > MAX_SETTING_LENGTH)
+      problems.push(problem(valueNode, `${label} is longer than ${MAX_SETTING_LENGTH} characters`));
+    else if (unsafeCharacterIn(valueNode.value) || unsafeCharacterIn(name))
+      problems.push(
+        problem(valueNode, `${label} ${quoted(valueNode.value)} has a control or bidirectional character`),
+      );
+    else {
+      values[name] = valueNode.value;
+      where[name] = at(valueNode);
+    }
+  }
+  return { values, at: where, problems };
+}
+
+/**
+ * Settings the server's catalog does not take, each reported where the file writes it: a name the
+ * connector does not declare, a value its pattern refuses, a required one missing. The Base44
+ * cloud describes its connectors' settings the same way (`connection_config_fields`).
+ */
+export function checkSettingsOffered(
+  files: readonly ConnectorFile[],
+  integrations: AvailableIntegrationsResponse['integrations'],
+): void {
+  const fieldsOf = new Map(
+    integrations.map((integration) => [integration.integration_type, integration.connection_config_fields]),
+  );
+  const problems = files.flatMap((file) => {
+    const fields = fieldsOf.get(file.type);
+    if (!file.connection_config || !fields) return [];
+    const given = file.connection_config;
+    return settingProblems(fields, given).map(({ name, message }) => {
+      const value = given[name];
+      const label = `"connection_config"."${quoted(name).slice(1, -1)}"`;
+      return {
+        file: file.shownPath,
+        ...(file.settingsAt?.[name] ?? file.settingsAt?.[''] ?? file.typeAt),
+        message: value === undefined ? `${label} ${message}` : `${label} ${quoted(value)} ${message}`,
+      };
+    });
+  });
+  if (problems.length > 0) throw new InvalidFilesError(problems);
+}
+
+const READ_KEYS = new Set(['type', 'scopes', '$schema', 'connection_config']);
 
 /** Keys this reader uses that the object writes more than once (parsers disagree on which one wins). */
 function repeatedKeys(root: Node): { key: string; first: Node; again: Node }[] {
@@ -229,20 +332,33 @@ export async function writeConnectorFile(
   return 'written';
 }
 
-/** A connector file's whole text: `$schema` (kept from the file it replaces), type and scopes. */
+/**
+ * A connector file's whole text: `$schema` and `connection_config` (kept from the file it
+ * replaces: the list API reports no settings), type and scopes.
+ */
 function newFileText(connector: { type: string; scopes: string[] }, replaced: string | undefined): string {
   const { type, scopes } = connector;
-  const schema = replaced === undefined ? undefined : schemaOf(replaced);
-  const body = schema === undefined ? { type, scopes } : { $schema: schema, type, scopes };
+  const kept = replaced === undefined ? {} : keptKeys(replaced);
+  const body = {
+    ...(kept.$schema === undefined ? {} : { $schema: kept.$schema }),
+    type,
+    scopes,
+    ...(kept.connection_config === undefined ? {} : { connection_config: kept.connection_config }),
+  };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
-function schemaOf(text: string): string | undefined {
+function keptKeys(text: string): { $schema?: string; connection_config?: unknown } {
   try {
-    const { $schema } = JSON5.parse<{ $schema?: unknown }>(text);
-    return typeof $schema === 'string' ? $schema : undefined;
+    const { $schema, connection_config } = JSON5.parse<{ $schema?: unknown; connection_config?: unknown }>(
+      text,
+    );
+    return {
+      ...(typeof $schema === 'string' ? { $schema } : {}),
+      ...(connection_config === undefined ? {} : { connection_config }),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

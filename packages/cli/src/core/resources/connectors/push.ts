@@ -1,5 +1,6 @@
 import {
   type AppliedOutcome,
+  type AvailableIntegration,
   type DesiredConnector,
   type PlannedAction,
   planPush,
@@ -37,8 +38,8 @@ export const PUBLIC_API_CONCURRENCY = 16;
 export async function planAgainstServer(
   api: ConnectorsApi,
   desired: readonly DesiredConnector[],
-  /** Runs as soon as the catalog is in, before any other answer is read: an unknown type ends the push there. */
-  checkOffered: (offered: string[]) => void = () => {},
+  /** Runs as soon as the catalog is in, before any other answer is read: an unknown type or setting ends the push there. */
+  checkOffered: (offered: string[], integrations: AvailableIntegration[]) => void = () => {},
 ): Promise<RemoteView> {
   const oauth = desired.filter((connector) => connector.type !== STRIPE_TYPE);
   const wantsStripe = oauth.length !== desired.length;
@@ -48,8 +49,9 @@ export async function planAgainstServer(
   const stripe = api.stripeStatus();
   for (const speculative of [planned, listed, stripe]) speculative.catch(() => {});
 
-  const offered = (await available).integrations.map((integration) => integration.integration_type);
-  checkOffered(offered);
+  const { integrations } = await available;
+  const offered = integrations.map((integration) => integration.integration_type);
+  checkOffered(offered, integrations);
   let plan: Plan;
   if (api.client.supports('plan')) {
     const { revision, actions } = await planned;
@@ -134,7 +136,7 @@ async function applyOne(api: ConnectorsApi, action: PlannedAction): Promise<Appl
     }
     if (action.action === 'keep' && action.status === 'active')
       return { type: action.type, outcome: 'synced' };
-    const answer = await api.put(action.type, action.scopes);
+    const answer = await api.put(action.type, action.scopes, action.connection_config);
     if (answer.error) {
       return {
         type: action.type,
