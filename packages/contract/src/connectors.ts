@@ -20,6 +20,10 @@ export const ListedIntegration = z.object({
   user_email: z.optional(z.string()),
   /** [ext] The connector's own state; `pending` (authorization not yet completed) lists as `disconnected`. */
   state: z.optional(z.enum(['pending', 'active', 'expired', 'disconnected'])),
+  /** [ext] The connection's settings, defaults filled in, as `PUT integrations/{type}` takes them. */
+  settings: z.optional(z.record(z.string(), z.string())),
+  /** [ext] What backend code receives as `connection_config` from the token API. */
+  connection_config: z.optional(z.record(z.string(), z.unknown())),
 });
 export const ListIntegrationsResponse = z.object({ integrations: z.array(ListedIntegration) });
 export type ListIntegrationsResponse = z.infer<typeof ListIntegrationsResponse>;

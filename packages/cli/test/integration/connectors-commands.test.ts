@@ -5,7 +5,7 @@ import type { AvailableIntegrationsResponse } from '@base44-connectors/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConnectorFile } from '../../src/core/resources/connectors/files.js';
 import { base44, type CliSettings } from '../support/run.js';
-import { type SandboxServer, SERVER_MODES, startSandboxServer } from '../support/server.js';
+import { consentOverHttp, type SandboxServer, SERVER_MODES, startSandboxServer } from '../support/server.js';
 import { aProject, aTempDir, connectorJson, writeFiles } from '../support/temp.js';
 
 // pull, list-available, create and status against a real server, without a terminal: our own,
@@ -15,7 +15,7 @@ describe.each(SERVER_MODES)('connectors pull, list-available, create and status 
   let server: SandboxServer;
 
   beforeAll(async () => {
-    server = await startSandboxServer({ apps: 4, mode });
+    server = await startSandboxServer({ apps: 5, mode });
   });
   afterAll(() => server?.stop());
 
@@ -205,5 +205,32 @@ describe.each(SERVER_MODES)('connectors pull, list-available, create and status 
     expect(human.stdout).toContain('  ~ slack scopes +z');
     const health = server.differences.extensions ? 'pending' : 'disconnected';
     expect(human.stdout).toMatch(new RegExp(`^ {2}slack {2}${health} {2}- {2}a$`, 'm'));
+  });
+
+  it("status shows each connector's connection_config, and a file's settings as synced when the server says they are", async () => {
+    const appId = server.appIds[4]!;
+    const api = server.connectors(appId);
+    const put = await api.putRaw('salesforce', ['api'], { login_host: 'test.salesforce.com' });
+    const { redirect_url } = (await put.json()) as { redirect_url: string };
+    await consentOverHttp(redirect_url, { email: 'ada@example.com', decision: 'allow' });
+    const file =
+      '{ "type": "salesforce", "scopes": ["api"], "connection_config": { "login_host": "test.salesforce.com" } }\n';
+    const { settings, root } = await project(appId, { 'salesforce.jsonc': file });
+
+    const human = await base44(settings, root, ['connectors', 'status']);
+    expect(human).toMatchObject({ code: 0, stderr: '' });
+    if (server.differences.extensions) {
+      expect(human.stdout).toMatch(/^ {2}salesforce {2}active {2}ada@example\.com {2}api$/m);
+      expect(human.stdout).toMatch(/^ {14}connection_config login_host=test\.salesforce\.com$/m);
+      expect(human.stdout).not.toContain('~ salesforce');
+    } else {
+      // The cloud's list says nothing of settings: push will send them, and status says so.
+      expect(human.stdout).not.toMatch(/^ {14}connection_config/m);
+      expect(human.stdout).toContain('~ salesforce connection_config login_host');
+    }
+    const json = JSON.parse((await base44(settings, root, ['connectors', 'status', '--json'])).stdout);
+    expect(json.connectors[0].connection_config).toEqual(
+      server.differences.extensions ? { login_host: 'test.salesforce.com' } : undefined,
+    );
   });
 });

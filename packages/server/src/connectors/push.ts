@@ -196,7 +196,7 @@ function conflict(expected: number, current: number): HttpError {
  * The settings of a connector's grant, for comparing with wanted ones (defaults filled in, like
  * theirs); a type this server no longer offers keeps what it has.
  */
-function withGrantSettings(
+export function withGrantSettings(
   context: ConnectorContext,
   remote: RemoteConnector,
   connector: Connector,

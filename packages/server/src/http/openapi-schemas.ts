@@ -65,6 +65,8 @@ export type SchemaName = keyof typeof REQUESTS | keyof typeof RESPONSES;
 /** Fields the public Base44 API does not have, marked `x-base44-extension` in the document. */
 const EXTENSION_FIELDS: [SchemaName, string[]][] = [
   ['ListIntegrationsResponse', ['integrations', 'state']],
+  ['ListIntegrationsResponse', ['integrations', 'settings']],
+  ['ListIntegrationsResponse', ['integrations', 'connection_config']],
   ['ConnectionStatusResponse', ['failure_reason']],
   ['AvailableIntegrationsResponse', ['integrations', 'default_scopes']],
   ['AvailableIntegrationsResponse', ['integrations', 'configured']],

@@ -29,7 +29,7 @@ const eachIntegration =
 
 /** The [ext] fields of the compatible routes' answers (the contract's connectors.ts), by route. */
 const EXTENSION_FIELDS: Record<string, (answer: Answer) => Answer> = {
-  [`GET ${CONNECTORS}/list`]: eachIntegration(without('state')),
+  [`GET ${CONNECTORS}/list`]: eachIntegration(without('state', 'settings', 'connection_config')),
   [STATUS_ROUTE]: without('failure_reason'),
   [`GET ${CONNECTORS}/available-integrations`]: eachIntegration(without('default_scopes', 'configured')),
   [`DELETE ${CONNECTORS}/integrations/:type/remove`]: without('revoked'),

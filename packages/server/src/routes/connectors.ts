@@ -13,10 +13,15 @@ import { z } from 'zod';
 import type { User } from '../accounts/users.js';
 import { requestAuthorization } from '../connectors/authorize.js';
 import type { ConnectorContext } from '../connectors/context.js';
-import { applyConnectorPush, planConnectorPush, remoteConnector } from '../connectors/push.js';
+import {
+  applyConnectorPush,
+  planConnectorPush,
+  remoteConnector,
+  withGrantSettings,
+} from '../connectors/push.js';
 import { removeConnector } from '../connectors/remove.js';
 import { connectionStatus, MAX_WAIT_SECONDS } from '../connectors/status.js';
-import { listConnectors } from '../connectors/store.js';
+import { connectionConfigFor, listConnectors } from '../connectors/store.js';
 import type { TokenApi } from '../connectors/token-api.js';
 import type { ServerContext } from '../context.js';
 import { forbidden, HttpError, parseInput } from '../http/errors.js';
@@ -43,13 +48,18 @@ export function connectorRoutes(services: ConnectorRouteServices): FastifyPlugin
       const rows = await listConnectors(connectors.db, appId);
       return {
         integrations: rows.map((row) => {
-          const connector = remoteConnector(row, now);
+          const connector = withGrantSettings(connectors, remoteConnector(row, now), row);
+          const config = connectionConfigFor(row);
           return {
             integration_type: connector.type,
             status: connector.status,
             scopes: connector.scopes,
             ...(connector.userEmail ? { user_email: connector.userEmail } : {}),
             state: row.state === 'active' ? connector.status : row.state,
+            ...(connector.settings && Object.keys(connector.settings).length > 0
+              ? { settings: connector.settings }
+              : {}),
+            ...(config ? { connection_config: config } : {}),
           };
         }),
       };

@@ -24,6 +24,7 @@ export async function status(
     scopes: i.scopes,
     status: i.status,
     userEmail: i.user_email,
+    settings: i.settings,
   }));
   const actions = local ? planPush(local, remote, { prune: true }) : [];
 
@@ -47,6 +48,8 @@ export async function status(
     output.line(
       `  ${connector.integration_type.padEnd(width)}  ${health}  ${account}  ${printable(connector.scopes.join(' '))}`,
     );
+    const config = configLine(connector.connection_config);
+    if (config) output.line(`  ${' '.repeat(width)}  ${output.paint.dim(config)}`);
   }
   output.line();
   if (!local) {
@@ -59,4 +62,15 @@ export async function status(
   );
   for (const line of lines) output.line(`  ${line}`);
   return ExitCode.ok;
+}
+
+/** `connection_config team_id=T9TK3CUKW instance_url=…`: what backend code gets beside the token. */
+function configLine(config: Record<string, unknown> | undefined): string | undefined {
+  const entries = Object.entries(config ?? {});
+  if (entries.length === 0) return undefined;
+  const shown = entries.map(([name, value]) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return `${printable(name)}=${printable(text ?? '')}`;
+  });
+  return `connection_config ${shown.join(' ')}`;
 }
