@@ -245,8 +245,9 @@ function linkedinAnswer(grant: FakeGrant, refreshLeft: number): ProviderAnswer {
     json: {
       access_token: grant.accessToken,
       expires_in: 5184000,
-      refresh_token: grant.refreshToken,
-      refresh_token_expires_in: refreshLeft,
+      ...(grant.refreshToken
+        ? { refresh_token: grant.refreshToken, refresh_token_expires_in: refreshLeft }
+        : {}),
       scope: grant.scopes.join(','),
       token_type: 'Bearer',
       id_token: LINKEDIN_ID_TOKEN,
@@ -254,63 +255,76 @@ function linkedinAnswer(grant: FakeGrant, refreshLeft: number): ProviderAnswer {
   };
 }
 
-const linkedin: ProviderScript = {
-  type: 'linkedin',
-  documentation: [
-    'https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow (read 2026-12-03)',
-    'https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens (read 2026-12-03)',
-    'https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2 (read 2026-12-03)',
-  ],
-  consent: { url: 'https://www.linkedin.com/oauth/v2/authorization', scopeSeparator: ' ', pkce: false },
-  routes: [
-    tokenEndpoint({
-      url: 'https://www.linkedin.com/oauth/v2/accessToken',
-      clientAuthentication: 'client_secret_post',
-      issuesRefreshToken: true,
-      exchange: (grant) => linkedinAnswer(grant, 31536000),
-      refresh: {
-        rotates: false,
-        answer: (grant) => linkedinAnswer(grant, 31536000 - grant.refreshes * 5184000),
-      },
-      refusedCode: oauthError(
-        'invalid_request',
-        'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired.',
-      ),
-      refusedRefreshToken: oauthError('invalid_request', 'The provided refresh token is invalid'),
-    }),
-    apiEndpoint({
-      url: 'https://api.linkedin.com/v2/userinfo',
-      answer: () => ({
-        json: {
-          sub: '782bbtaQ',
-          name: 'Member',
-          email: LINKEDIN_EMAIL,
-          email_verified: true,
-          locale: 'en-US',
+/**
+ * LinkedIn as most apps know it: a 60-day access token and no refresh token, so the connector
+ * lapses and is authorized again; or, for the partner apps LinkedIn approves for programmatic
+ * refresh tokens, a refresh token valid a year (not rotated).
+ */
+function linkedinApp(partner: boolean): ProviderScript {
+  return {
+    type: 'linkedin',
+    ...(partner ? { variant: 'partner app with refresh tokens' } : {}),
+    documentation: [
+      'https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow (read 2026-12-03)',
+      'https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens (read 2026-12-03)',
+      'https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2 (read 2026-12-03)',
+    ],
+    consent: { url: 'https://www.linkedin.com/oauth/v2/authorization', scopeSeparator: ' ', pkce: false },
+    routes: [
+      tokenEndpoint({
+        url: 'https://www.linkedin.com/oauth/v2/accessToken',
+        clientAuthentication: 'client_secret_post',
+        issuesRefreshToken: partner,
+        exchange: (grant) => linkedinAnswer(grant, 31536000),
+        ...(partner
+          ? {
+              refresh: {
+                rotates: false,
+                answer: (grant: FakeGrant) => linkedinAnswer(grant, 31536000 - grant.refreshes * 5184000),
+              },
+            }
+          : {}),
+        refusedCode: oauthError(
+          'invalid_request',
+          'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired.',
+        ),
+        refusedRefreshToken: oauthError('invalid_request', 'The provided refresh token is invalid'),
+      }),
+      apiEndpoint({
+        url: 'https://api.linkedin.com/v2/userinfo',
+        answer: () => ({
+          json: {
+            sub: '782bbtaQ',
+            name: 'Member',
+            email: LINKEDIN_EMAIL,
+            email_verified: true,
+            locale: 'en-US',
+          },
+        }),
+      }),
+      revocationEndpoint({
+        url: 'https://www.linkedin.com/oauth/v2/revoke',
+        revokes: 'access_token',
+        read(request, books) {
+          const form = request.form();
+          expectFields(form, ['client_id', 'client_secret', 'token']);
+          books.authenticateClient(request, form, 'client_secret_post');
+          if (books.byRefreshToken(form.get('token')))
+            throw new Violation('token is a refresh token; the guides revoke the access token');
+          return form.get('token');
         },
       }),
-    }),
-    revocationEndpoint({
-      url: 'https://www.linkedin.com/oauth/v2/revoke',
-      revokes: 'access_token',
-      read(request, books) {
-        const form = request.form();
-        expectFields(form, ['client_id', 'client_secret', 'token']);
-        books.authenticateClient(request, form, 'client_secret_post');
-        if (books.byRefreshToken(form.get('token')))
-          throw new Violation('token is a refresh token; the guides revoke the access token');
-        return form.get('token');
-      },
-    }),
-  ],
-  expectations: {
-    email: LINKEDIN_EMAIL,
-    connectionConfig: () => ({}),
-    accessTokenLifetime: 5184000,
-    rotatesRefreshTokens: false,
-    revokesOnRemoval: true,
-  },
-};
+    ],
+    expectations: {
+      email: LINKEDIN_EMAIL,
+      connectionConfig: () => ({}),
+      accessTokenLifetime: 5184000,
+      lapsesWithoutRefresh: !partner,
+      rotatesRefreshTokens: false,
+      revokesOnRemoval: true,
+    },
+  };
+}
 
 // TikTok, read 2026-12-03:
 // https://developers.tiktok.com/doc/login-kit-web (Login Kit for Web): consent at
@@ -402,4 +416,10 @@ const tiktok: ProviderScript = {
   },
 };
 
-export const SOCIAL_SCRIPTS: readonly ProviderScript[] = [github, discord, linkedin, tiktok];
+export const SOCIAL_SCRIPTS: readonly ProviderScript[] = [
+  github,
+  discord,
+  linkedinApp(false),
+  linkedinApp(true),
+  tiktok,
+];

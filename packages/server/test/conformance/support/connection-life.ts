@@ -51,7 +51,8 @@ export function describeConformance(scripts: readonly ProviderScript[]): void {
 }
 
 function testName(script: ProviderScript): string {
-  return script.settings ? `${script.type} (${script.settings.name})` : script.type;
+  const variant = script.variant ?? script.settings?.name;
+  return variant ? `${script.type} (${variant})` : script.type;
 }
 
 /**
@@ -117,7 +118,17 @@ export async function liveOneConnection(
     // 4. Expiry: refresh (twice, so a rotated refresh token must have been kept), or nothing to do.
     const tokenCalls = books.called('token');
     const lifetime = script.expectations.accessTokenLifetime;
-    if (lifetime === null) {
+    if (script.expectations.lapsesWithoutRefresh) {
+      server.clock.advance(lifetime ?? 0);
+      const lapsed = await ConnectorApi.token(server, appId, serviceKey, script.type);
+      expect(lapsed.status).toBe(409);
+      expect(await lapsed.json()).toMatchObject({ code: 'connector_needs_authorization' });
+      const relisted = (await owner.list()) as ListIntegrationsResponse;
+      expect(relisted.integrations.find((item) => item.integration_type === script.type)).toMatchObject({
+        status: 'expired',
+      });
+      expect(books.called('token'), 'token requests after the exchange').toBe(tokenCalls);
+    } else if (lifetime === null) {
       server.clock.advance(90 * 24 * 3600);
       expect((await read()).access_token).toBe(first.access_token);
       expect(books.called('token'), 'token requests after the exchange').toBe(tokenCalls);

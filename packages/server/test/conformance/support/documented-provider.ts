@@ -262,6 +262,8 @@ export interface ProviderScript {
    * the test is then `conformance <type> (<name>)`.
    */
   settings?: { name: string; values: Record<string, string> };
+  /** Names another life of the same type (a LinkedIn partner app): `conformance <type> (<variant>)`. */
+  variant?: string;
   /** The documentation this fake follows: URL and the date it was read, one per line. */
   documentation: readonly string[];
   consent: ConsentScript;
@@ -273,6 +275,8 @@ export interface ProviderScript {
     connectionConfig: (books: ProviderBooks) => Record<string, unknown>;
     /** How long an access token lives, in seconds; null when it never expires (no refresh). */
     accessTokenLifetime: number | null;
+    /** The token expires and no refresh token was issued: the connector must be authorized again. */
+    lapsesWithoutRefresh?: boolean;
     /** A refresh issues a new refresh token and retires the old one. */
     rotatesRefreshTokens: boolean;
     /** Removing the connector revokes the grant at the provider (the revocation route says it did). */
