@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ConnectionConfigField, ConnectorStatus, IntegrationType } from './catalog.js';
-import { WireScope } from './connector-file.js';
+import { ConnectorScopes } from './connector-file.js';
 
 // The connector endpoints of spec/api.md, under /api/apps/{appId}/external-auth/.
 
@@ -24,7 +24,7 @@ export const ListIntegrationsResponse = z.object({ integrations: z.array(ListedI
 export type ListIntegrationsResponse = z.infer<typeof ListIntegrationsResponse>;
 
 export const UpsertIntegrationRequest = z.object({
-  scopes: z._default(z.array(WireScope).check(z.maxLength(200)), []),
+  scopes: z._default(ConnectorScopes, []),
 });
 
 /** All six keys are always present (spec/api.md). */
