@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ConnectionConfigField, ConnectorStatus, IntegrationType } from './catalog.js';
 import { ConnectionSettings } from './connection-config.js';
-import { WireScope } from './connector-file.js';
+import { ConnectorScopes } from './connector-file.js';
 
 // The connector endpoints of spec/api.md, under /api/apps/{appId}/external-auth/.
 
@@ -29,7 +29,7 @@ export const ListIntegrationsResponse = z.object({ integrations: z.array(ListedI
 export type ListIntegrationsResponse = z.infer<typeof ListIntegrationsResponse>;
 
 export const UpsertIntegrationRequest = z.object({
-  scopes: z._default(z.array(WireScope).check(z.maxLength(200)), []),
+  scopes: z._default(ConnectorScopes, []),
   /**
    * The settings the connector's `connection_config_fields` declare, by name. Absent keeps the
    * settings the connector has; a field left out takes its default.

@@ -30,11 +30,14 @@ export const ApiErrorCode = {
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
 /**
- * An error body as a client reads it from any server: ours (`message`, `code`) or the Base44
+ * An error body as a client reads it from any server: ours (`message`, `code`), the Base44
  * cloud's (`message` or `detail`, a string or any JSON value, with `extra_data.reason` and
- * `extra_data.errors`). Each part is optional and a misfit part is dropped, never fatal.
+ * `extra_data.errors`), or an OAuth endpoint's (`error`, `error_description`). Each part is
+ * optional and a misfit part is dropped, never fatal.
  */
 export const ReceivedErrorBody = z.object({
+  error: z.catch(z.optional(z.string()), undefined),
+  error_description: z.catch(z.optional(z.string()), undefined),
   message: z.optional(z.unknown()),
   detail: z.optional(z.unknown()),
   code: z.catch(z.optional(z.string()), undefined),

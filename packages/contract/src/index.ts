@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './extensions.js';
 export * from './identifiers.js';
 export * from './login.js';
+export * from './login-file.js';
 export * from './push-plan.js';
 export * from './stripe.js';
 export * from './suggest.js';

@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
 import { ConnectorStatus, IntegrationType } from './catalog.js';
 import { ConnectionSettings } from './connection-config.js';
-import { WireScope } from './connector-file.js';
+import { ConnectorScopes } from './connector-file.js';
 
 // A push as a value (Terraform's plan): computed from the local files and the app's connectors,
 // printed for people, emitted as JSON, and applied — the same value each time.
 
 export const DesiredConnector = z.object({
   type: IntegrationType,
-  scopes: z.array(WireScope).check(z.maxLength(200)),
+  scopes: ConnectorScopes,
   /** The connection settings, as `PUT integrations/{type}` takes them; absent keeps the connector's. */
   connection_config: z.optional(ConnectionSettings),
 });
@@ -23,8 +23,11 @@ export interface RemoteConnector {
   settings?: Record<string, string> | undefined;
 }
 
+/** The most connectors one push may hold. */
+export const MAX_CONNECTORS_PER_PUSH = 5000;
+
 export const PlanRequest = z.object({
-  connectors: z.array(DesiredConnector).check(z.maxLength(5000)),
+  connectors: z.array(DesiredConnector).check(z.maxLength(MAX_CONNECTORS_PER_PUSH)),
   /** Remove connectors that are not listed; false leaves them alone. */
   prune: z._default(z.boolean(), true),
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { CliEnvironment } from './environment.js';
 
 /** Openers that fail do so at once; one still running after this is taken to have opened the page. */
@@ -25,41 +25,46 @@ export function mayOpen(link: string, serverUrl: string): boolean {
 
 /**
  * Opens a URL in the person's browser: `BROWSER` when set (a command, as git and gh read it),
- * otherwise the platform's opener. Resolves false when nothing could be started or the opener
- * failed; the caller keeps the URL on screen either way.
+ * otherwise the platform's opener through `open`. Resolves false when nothing could be started or
+ * the opener failed; the caller keeps the URL on screen either way.
  */
-export function openInBrowser(
+export async function openInBrowser(
   link: string,
-  environment: Pick<CliEnvironment, 'browser' | 'platform' | 'apiUrl'>,
+  environment: Pick<CliEnvironment, 'browser' | 'apiUrl'>,
 ): Promise<boolean> {
-  if (!mayOpen(link, environment.apiUrl)) return Promise.resolve(false);
+  if (!mayOpen(link, environment.apiUrl)) return false;
   // Normalised by the URL parser: it starts with the scheme, so no opener reads it as a flag.
   const url = new URL(link).href;
-  const [command, args] = environment.browser
-    ? ['/bin/sh', ['-c', `${environment.browser} "$1"`, 'browser', url]]
-    : environment.platform === 'darwin'
-      ? ['open', [url]]
-      : environment.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]];
+  try {
+    const opener = environment.browser
+      ? spawn('/bin/sh', ['-c', `${environment.browser} "$1"`, 'browser', url], {
+          stdio: 'ignore',
+          detached: true,
+        })
+      : // Loaded only here: most commands never open a browser.
+        await (await import('open')).default(url);
+    return await outcomeOf(opener);
+  } catch {
+    return false;
+  }
+}
+
+/** True unless the opener fails to start, or exits unsuccessfully within the failure window. */
+function outcomeOf(child: ChildProcess): Promise<boolean> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode === 0);
   return new Promise((resolve) => {
-    try {
-      const child = spawn(command, args, { stdio: 'ignore', detached: true });
-      const timer = setTimeout(() => {
-        child.unref();
-        resolve(true);
-      }, FAILURE_WINDOW_MS);
-      timer.unref();
-      child.once('error', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code === 0);
-      });
-    } catch {
+    const timer = setTimeout(() => {
+      child.unref();
+      resolve(true);
+    }, FAILURE_WINDOW_MS);
+    timer.unref();
+    child.once('error', () => {
+      clearTimeout(timer);
       resolve(false);
-    }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
   });
 }

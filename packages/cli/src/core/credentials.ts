@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CLI_CLIENT_ID, TokenResponse, WORKSPACE_KEY_PREFIX } from '@base44-connectors/contract';
+import {
+  CLI_CLIENT_ID,
+  JwtIssuerClaim,
+  LoginFile,
+  OAuthErrorBody,
+  TokenResponse,
+  WORKSPACE_KEY_PREFIX,
+} from '@base44-connectors/contract';
 import { lock } from 'proper-lockfile';
 import type { CliEnvironment } from './environment.js';
 import { CliError, NotLoggedInError } from './errors.js';
@@ -9,20 +16,8 @@ import { ApiClient, type Authenticator } from './http.js';
 import { printable } from './printable.js';
 import { writeAtomically } from './resources/connectors/files.js';
 
-/**
- * `~/.base44/auth/auth.json`, in the public CLI's format, so both CLIs share one login; `server`
- * is ours (the public CLI drops it when it rewrites the file).
- */
-export interface StoredLogin {
-  accessToken: string;
-  refreshToken: string;
-  /** Milliseconds since the epoch. */
-  expiresAt: number;
-  email: string;
-  name: string;
-  /** The server that issued this login; its tokens are sent nowhere else. */
-  server?: string;
-}
+/** A login as the CLI holds it: `auth.json`'s content (see LoginFile), always with a name. */
+export type StoredLogin = LoginFile & { name: string };
 
 /** The public CLI's default server: where a login that names no server was made. */
 export const BASE44_CLOUD_URL = 'https://app.base44.com';
@@ -56,14 +51,8 @@ export async function readLoginFor(home: string, server: string): Promise<Stored
 
 async function readLoginFile(file: string): Promise<StoredLogin | undefined> {
   try {
-    const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<StoredLogin>;
-    const valid =
-      typeof stored.accessToken === 'string' &&
-      typeof stored.refreshToken === 'string' &&
-      typeof stored.expiresAt === 'number' &&
-      typeof stored.email === 'string' &&
-      (stored.server === undefined || typeof stored.server === 'string');
-    return valid ? ({ name: stored.email, ...stored } as StoredLogin) : undefined;
+    const stored = LoginFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return stored.success ? { ...stored.data, name: stored.data.name ?? stored.data.email } : undefined;
   } catch {
     return undefined;
   }
@@ -220,7 +209,7 @@ export class Credentials implements Authenticator {
       timeoutMs: 15_000,
       form: { grant_type: 'refresh_token', refresh_token: login.refreshToken, client_id: CLI_CLIENT_ID },
     });
-    if (answer.status === 400 && (answer.body as { error?: unknown }).error === 'invalid_grant') {
+    if (answer.status === 400 && OAuthErrorBody.safeParse(answer.body).data?.error === 'invalid_grant') {
       const current = await readLoginFor(home, apiUrl);
       if (current && current.refreshToken !== login.refreshToken && current.expiresAt > this.now())
         return current;
@@ -270,8 +259,8 @@ function issuerOf(token: string): string | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown };
-    return typeof claims.iss === 'string' ? claims.iss : undefined;
+    const claims = JwtIssuerClaim.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    return claims.success ? claims.data.iss : undefined;
   } catch {
     return undefined;
   }

@@ -19,7 +19,6 @@ export interface CliEnvironment {
   stdoutIsTTY: boolean;
   ci: boolean;
   color: boolean;
-  platform: NodeJS.Platform;
   /** `BASE44_HTTP_TIMEOUT` (seconds): the deadline of one request; undefined means the default (30 s). */
   requestTimeoutMs: number | undefined;
 }
@@ -48,7 +47,6 @@ export function readEnvironment(process: NodeJS.Process): CliEnvironment {
     stdoutIsTTY,
     ci: Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0',
     color: 'NO_COLOR' in env ? false : 'FORCE_COLOR' in env ? env.FORCE_COLOR !== '0' : stdoutIsTTY,
-    platform: process.platform,
     requestTimeoutMs: secondsToMs(env.BASE44_HTTP_TIMEOUT),
   };
 }

@@ -22,12 +22,11 @@ export function messageFromErrorBody(body: unknown): ErrorReading {
   // Only objects carry fields; a JSON string is itself the message.
   const parsed = ReceivedErrorBody.safeParse(body);
   const data = parsed.success ? parsed.data : undefined;
-  const oauth = body as { error?: unknown; error_description?: unknown } | undefined;
   const content =
     data?.message ??
     data?.detail ??
-    (typeof oauth?.error_description === 'string' ? oauth.error_description : undefined) ??
-    (typeof oauth?.error === 'string' ? oauth.error : undefined) ??
+    data?.error_description ??
+    data?.error ??
     (typeof body === 'string' ? body : undefined);
   const message =
     content === undefined || content === null || content === ''

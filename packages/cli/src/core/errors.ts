@@ -1,5 +1,8 @@
-/** Exit codes (README): 0 done, 1 failed, 2 invalid local files or usage, 3 dry run with changes. */
-export const ExitCode = { ok: 0, failed: 1, invalid: 2, changesPending: 3 } as const;
+/**
+ * Exit codes (README): 0 done, 1 failed, 2 invalid local files or usage, 3 dry run with changes,
+ * 130 interrupted by Ctrl-C (as a shell reports a process ended by SIGINT).
+ */
+export const ExitCode = { ok: 0, failed: 1, invalid: 2, changesPending: 3, interrupted: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Every failure the CLI reports: what went wrong, a stable code, the exit code, and what to do. */

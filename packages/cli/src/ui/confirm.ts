@@ -1,39 +1,26 @@
+import type { Readable, Writable } from 'node:stream';
+import { ConfirmPrompt, isCancel } from '@clack/core';
+
 /**
- * A yes/no question on a terminal, drawn as `? Question › Yes`: Enter takes the answer shown,
- * y/n or the arrow keys change it, Ctrl-C or Esc answers No.
+ * A yes/no question on a terminal, drawn as `? Question › Yes` (the spec's line): Enter takes the
+ * answer shown, y/n answer at once, the arrow keys and space change it. Ctrl-C or Esc answers
+ * `undefined`: the person stopped the command, which is not a No.
  */
-export function confirm(
+export async function confirm(
   question: string,
-  io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream },
+  io: { stdin: Readable; stdout: Writable },
   initial = true,
-): Promise<boolean> {
-  const { stdin, stdout } = io;
-  let answer = initial;
-  const draw = () => stdout.write(`\r\x1b[2K? ${question} › ${answer ? 'Yes' : 'No'}`);
-  return new Promise((resolve) => {
-    const finish = (value: boolean) => {
-      answer = value;
-      draw();
-      stdout.write('\n');
-      stdin.setRawMode(false);
-      stdin.pause();
-      stdin.off('data', onKey);
-      resolve(value);
-    };
-    const onKey = (chunk: Buffer) => {
-      const key = chunk.toString();
-      if (key === '\r' || key === '\n') return finish(answer);
-      if (key === '\u0003' || key === '\u001b') return finish(false);
-      if (/^[yY]$/.test(key)) return finish(true);
-      if (/^[nN]$/.test(key)) return finish(false);
-      if (['\u001b[C', '\u001b[D', '\t', ' '].includes(key)) {
-        answer = !answer;
-        draw();
-      }
-    };
-    stdin.setRawMode(true);
-    stdin.resume();
-    stdin.on('data', onKey);
-    draw();
+): Promise<boolean | undefined> {
+  const prompt = new ConfirmPrompt({
+    input: io.stdin,
+    output: io.stdout,
+    initialValue: initial,
+    active: 'Yes',
+    inactive: 'No',
+    render() {
+      return `? ${question} › ${this.value ? 'Yes' : 'No'}`;
+    },
   });
+  const answer = await prompt.prompt();
+  return isCancel(answer) ? undefined : answer;
 }

@@ -7,7 +7,7 @@ import { pollUntil, URL_PLACEHOLDER, withoutUrls } from '../support/terminal.js'
 
 // `base44 connectors push` in a real terminal (tmux) against `base44-server start --sandbox`,
 // interrupted with Ctrl-C: while the apply request is on its way, and while it waits for the
-// authorizations. The CLI says in a last line what the server holds and ends as interrupted
+// authorizations, and at the question before it. The CLI says in a last line what the server holds and ends as interrupted
 // (exit status 130, at once); the server holds the push whole, never half of it; and the next
 // push picks up every connector still pending. Against our server and one answering as the
 // Base44 cloud does (which has no apply: there the push is its PUTs, and all of them are sent).
@@ -21,7 +21,7 @@ describe.each(SERVER_MODES)('base44 connectors push interrupted with Ctrl-C (ser
 
   beforeAll(async () => {
     assertCliBuilt();
-    server = await startSandboxServer({ apps: 2, mode });
+    server = await startSandboxServer({ apps: 3, mode });
   });
   afterAll(() => server?.stop());
 
@@ -144,5 +144,33 @@ describe.each(SERVER_MODES)('base44 connectors push interrupted with Ctrl-C (ser
       release();
       await proxy.close();
     }
+  });
+
+  it('(3) at the question: one line naming what is pending, exits 130, opens nothing; the next push asks again', async () => {
+    const appId = server.appIds[2]!;
+    const session = await aPushSession(server, appId, [SLACK, NOTION]);
+    const first = await session.inTerminal(['connectors', 'push']);
+    await first.waitFor(/^\? Open browser to authorize now\? › Yes$/m, 15_000);
+    await first.press('C-c');
+    const interrupted = await first.waitForExit(10_000);
+
+    expect(withoutUrls(interrupted.lines)).toEqual([
+      'Found 2 connectors to push: notion, slack',
+      '✓ Connectors pushed',
+      '',
+      '2 connector(s) require authorization in your browser:',
+      `  notion: ${URL_PLACEHOLDER}`,
+      `  slack: ${URL_PLACEHOLDER}`,
+      '',
+      '? Open browser to authorize now? › Yes',
+      "Interrupted. Pending: notion, slack. Run 'base44 connectors push' again to complete.",
+    ]);
+    expect(interrupted.code).toBe(INTERRUPTED);
+    expect(await session.browser.opened()).toEqual([]);
+
+    const second = await session.inTerminal(['connectors', 'push']);
+    await second.waitFor(/^\? Open browser to authorize now\? › Yes$/m, 15_000);
+    await second.press('n');
+    expect((await second.waitForExit(10_000)).code).toBe(0);
   });
 });

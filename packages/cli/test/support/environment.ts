@@ -15,7 +15,6 @@ export function aCliEnvironment(overrides: Partial<CliEnvironment> = {}): CliEnv
     stdoutIsTTY: false,
     ci: false,
     color: false,
-    platform: process.platform,
     requestTimeoutMs: undefined,
     ...overrides,
   };

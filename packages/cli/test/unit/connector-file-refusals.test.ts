@@ -1,7 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  MAX_CONNECTORS_PER_PUSH,
+  MAX_SCOPE_LENGTH,
+  MAX_SCOPES_PER_CONNECTOR,
+  PlanRequest,
+  UpsertIntegrationRequest,
+} from '@base44-connectors/contract';
 import { describe, expect, it } from 'vitest';
-import { InvalidFilesError } from '../../src/core/errors.js';
+import { CliError, ExitCode, InvalidFilesError } from '../../src/core/errors.js';
 import {
   checkSettingsOffered,
   MAX_CONNECTOR_FILE_BYTES,
@@ -139,5 +146,58 @@ describe('connector files: connection_config', () => {
     expect(
       offeredProblems('{"type": "salesforce", "connection_config": {"login_host": "test.salesforce.com"}}'),
     ).toEqual([]);
+  });
+});
+
+describe('connector files: the limits the server applies, refused before anything is sent', () => {
+  const longScope = 'a'.repeat(300);
+
+  it('refuses a 300-character scope where it is written, as the server refuses it with 422', () => {
+    expect(problems(`{"type": "slack",\n  "scopes": ["ok", "${longScope}"]}`)).toEqual([
+      `2:20: "scopes"[1] "${'a'.repeat(80)}…" is 300 characters long: a scope is at most ${MAX_SCOPE_LENGTH}`,
+    ]);
+    const sent = { scopes: ['ok', longScope] };
+    expect(UpsertIntegrationRequest.safeParse(sent).success).toBe(false);
+    expect(PlanRequest.safeParse({ connectors: [{ type: 'slack', ...sent }] }).success).toBe(false);
+  });
+
+  it('accepts a scope of exactly the longest length the server takes', () => {
+    const scope = 'a'.repeat(MAX_SCOPE_LENGTH);
+    const read = readConnectorFile(
+      '/p/c/slack.jsonc',
+      'c/slack.jsonc',
+      `{"type": "slack", "scopes": ["${scope}"]}`,
+    );
+    expect(read.problems).toEqual([]);
+    expect(UpsertIntegrationRequest.safeParse({ scopes: [scope] }).success).toBe(true);
+  });
+
+  it('refuses more scopes than one connector may ask for, at the list', () => {
+    const scopes = Array.from({ length: MAX_SCOPES_PER_CONNECTOR + 1 }, (_, index) => `s${index}`);
+    expect(problems(`{"type": "slack", "scopes": ${JSON.stringify(scopes)}}`)).toEqual([
+      `1:29: "scopes" lists 201 scopes: a connector asks for at most ${MAX_SCOPES_PER_CONNECTOR}`,
+    ]);
+    expect(UpsertIntegrationRequest.safeParse({ scopes }).success).toBe(false);
+  });
+
+  it('reads "__proto__" as a key like any other, never as where "type" comes from', () => {
+    expect(problems('{"__proto__": {"type": "slack"}}')).toEqual([
+      '1:1: missing "type" (the connector type, e.g. "slack")',
+    ]);
+  });
+
+  it('refuses a folder of more connector files than one push takes, naming the folder', async () => {
+    const dir = await aTempDir();
+    await Promise.all(
+      Array.from({ length: MAX_CONNECTORS_PER_PUSH + 1 }, (_, index) =>
+        writeFile(join(dir, `c${index}.json`), ''),
+      ),
+    );
+    const error = await readConnectorFiles(dir, () => 'connectors').catch((e) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect(error.exitCode).toBe(ExitCode.invalid);
+    expect(error.message).toBe(
+      `connectors holds ${MAX_CONNECTORS_PER_PUSH + 1} connector files: a push takes at most ${MAX_CONNECTORS_PER_PUSH} connectors.`,
+    );
   });
 });

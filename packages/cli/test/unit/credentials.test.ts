@@ -106,6 +106,15 @@ describe('Credentials.headers: which credentials a request carries', () => {
     const error = await thrownBy(new Credentials(aCliEnvironment({ home })).headers());
     expect(error).toBeInstanceOf(NotLoggedInError);
   });
+
+  it("reads the public CLI's auth.json: a missing name is the email, keys it does not know are kept", async () => {
+    const home = await aTempDir('base44-cli-home-');
+    const file = { accessToken: 'a', refreshToken: 'r', expiresAt: NOW, email: 'bob@example.com', theirs: 1 };
+    await writeFiles(home, { '.base44/auth/auth.json': JSON.stringify(file) });
+    expect(await readLogin(home)).toEqual({ ...file, name: 'bob@example.com' });
+    await writeFiles(home, { '.base44/auth/auth.json': JSON.stringify({ ...file, expiresAt: 'soon' }) });
+    expect(await readLogin(home)).toBeUndefined();
+  });
 });
 
 describe('Credentials.headers: refreshing a login that is about to expire', () => {

@@ -5,7 +5,7 @@ import { aProject, aTempDir, writeFiles } from '../support/temp.js';
 
 /** Just what readEnvironment reads of a process: its folder, its variables, its terminals. */
 function aProcess(cwd: string, env: Record<string, string>): NodeJS.Process {
-  return { cwd: () => cwd, env, stdout: {}, stdin: {}, platform: 'linux' } as unknown as NodeJS.Process;
+  return { cwd: () => cwd, env, stdout: {}, stdin: {} } as unknown as NodeJS.Process;
 }
 
 describe('.env and .env.local of the project root', () => {

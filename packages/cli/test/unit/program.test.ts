@@ -96,3 +96,46 @@ describe('connector types given as flags or arguments are case-insensitive', () 
     expect((await invoked('connectors', 'create', 'GoogleCalendar')).args).toEqual(['googlecalendar']);
   });
 });
+
+describe('flags each command declares', () => {
+  it('refuses a --timeout that is not a positive number as a usage error naming the flag', async () => {
+    let written = '';
+    const program = buildProgram(
+      '0.0.0',
+      async () => {},
+      (text) => {
+        written += text;
+      },
+    );
+    const error = await program
+      .parseAsync(['connectors', 'push', '--timeout', 'soon'], { from: 'user' })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'commander.invalidArgument' });
+    expect(written).toContain(`option '--timeout <seconds>' argument 'soon' is invalid`);
+    expect(written).toContain('expected a number of seconds, got "soon"');
+  });
+
+  it('lists each command with the flags it declares, global ones included', () => {
+    const program = buildProgram(
+      '0.0.0',
+      async () => {},
+      () => {},
+    );
+    const flags = (path: string[]) => {
+      let command = program;
+      for (const name of path) command = command.commands.find((sub) => sub.name() === name)!;
+      return command.options.map((option) => option.long);
+    };
+    expect(flags([])).toEqual(['--version', '--json', '--app-id']);
+    expect(flags(['connectors', 'push'])).toEqual([
+      '--app-id',
+      '--dir',
+      '--json',
+      '--dry-run',
+      '--yes',
+      '--timeout',
+    ]);
+    expect(flags(['connectors', 'create'])).toEqual(['--app-id', '--dir']);
+    expect(flags(['login'])).toEqual([]);
+  });
+});

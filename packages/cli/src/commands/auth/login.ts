@@ -3,6 +3,7 @@ import {
   CLI_SCOPE,
   DEVICE_CODE_GRANT_TYPE,
   DeviceCodeResponse,
+  OAuthErrorBody,
   TokenResponse,
   UserInfoResponse,
 } from '@base44-connectors/contract';
@@ -47,7 +48,7 @@ export async function login(context: CommandContext): Promise<ExitCode> {
         client_id: CLI_CLIENT_ID,
       },
     });
-    const error = (answer.body as { error?: unknown }).error;
+    const error = OAuthErrorBody.safeParse(answer.body).data?.error;
     if (answer.status === 429 || answer.status >= 500) continue;
     if (error === 'authorization_pending') continue;
     if (error === 'slow_down') {

@@ -23,7 +23,6 @@ import {
   type Plan,
   planAgainstServer,
 } from '../../core/resources/connectors/push.js';
-import { confirm } from '../../ui/confirm.js';
 import { pushText } from '../../ui/messages/push.js';
 import type { CommandContext } from '../context.js';
 
@@ -126,6 +125,11 @@ async function pushWith(context: CommandContext, flags: PushFlags, progress: Pro
   const pending = results.filter((result): result is Pending => result.outcome === 'needs_authorization');
   progress.waitingFor(pending.map((item) => item.type));
   const authorizations = await authorize(context, api, pending, flags, (type) => progress.settled(type));
+  if (authorizations === 'interrupted') {
+    // Ctrl-C at the question: the prompt took the key, so no signal ends the process; it ends here.
+    context.output.line(progress.lastWord() ?? '');
+    return ExitCode.interrupted;
+  }
   const summary = summarize(results, authorizations);
   output.line();
   output.line(pushText.summary);
@@ -156,14 +160,17 @@ async function pushWith(context: CommandContext, flags: PushFlags, progress: Pro
 
 type Authorization = AuthorizationOutcome | { type: string; status: 'SKIPPED'; reason: string };
 
-/** Shows the links; then opens them all and waits for all together, or says why it does not. */
+/**
+ * Shows the links; then opens them all and waits for all together, or says why it does not.
+ * `interrupted` when the person pressed Ctrl-C at the question.
+ */
 async function authorize(
   context: CommandContext,
   api: ConnectorsApi,
   pending: Pending[],
   flags: PushFlags,
   onSettled: (type: string) => void,
-): Promise<Authorization[]> {
+): Promise<Authorization[] | 'interrupted'> {
   const { output, environment } = context;
   if (pending.length === 0) return [];
   output.line();
@@ -178,7 +185,8 @@ async function authorize(
     return skipAll('authorization skipped: not interactive');
   }
   const ask = flags.yes !== true;
-  const go = !ask || (await confirm(pushText.question, { stdin: context.stdin, stdout: context.stdout }));
+  const go = !ask || (await askToOpen(context));
+  if (go === undefined) return 'interrupted';
   if (!go) {
     output.line();
     output.line(pushText.skipped(pending.map((item) => item.type)));
@@ -203,6 +211,12 @@ async function authorize(
     else if (!opened[index]) output.line(pushText.browserFailed(item.type));
   });
   return waiting;
+}
+
+async function askToOpen(context: CommandContext): Promise<boolean | undefined> {
+  // Imported here: the prompt's library is needed only when a person is asked.
+  const { confirm } = await import('../../ui/confirm.js');
+  return confirm(pushText.question, { stdin: context.stdin, stdout: context.stdout });
 }
 
 function summarize(results: AppliedOutcome[], authorizations: Authorization[]) {

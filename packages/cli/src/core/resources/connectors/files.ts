@@ -3,10 +3,9 @@ import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/prom
 import { dirname, join, resolve } from 'node:path';
 import {
   type AvailableIntegrationsResponse,
-  ConnectorScope,
   closestMatch,
-  IntegrationType,
   MAX_CONNECTION_SETTINGS,
+  MAX_CONNECTORS_PER_PUSH,
   MAX_SETTING_LENGTH,
   STRIPE_TYPE,
   settingProblems,
@@ -14,10 +13,13 @@ import {
 } from '@base44-connectors/contract';
 import JSON5 from 'json5';
 import { applyEdits, findNodeAtLocation, modify, type Node } from 'jsonc-parser';
-import { normaliseType } from '../../connector-type.js';
 import { CliError, ExitCode, type FileProblem, InvalidFilesError } from '../../errors.js';
 import { parseJson5 } from '../../jsonc.js';
 import { printable } from '../../printable.js';
+import { checkConnectorFile, quoted, READ_KEYS } from './file-schema.js';
+
+/** Every key this reader takes from a file: the schema's, and the settings read beside them. */
+const KEYS_READ = new Set([...READ_KEYS, 'connection_config']);
 
 /** One connector file as read: its connector, and where its type is written (for later errors). */
 export interface ConnectorFile {
@@ -58,6 +60,14 @@ export async function readConnectorFiles(
   const names = (await unreadable(show(dir), () => readdir(dir)))
     .filter((name) => CONNECTOR_FILE.test(name))
     .sort();
+  if (names.length > MAX_CONNECTORS_PER_PUSH) {
+    throw new CliError(
+      `${show(dir)} holds ${names.length} connector files: a push takes at most ${MAX_CONNECTORS_PER_PUSH} connectors.`,
+      'too_many_connectors',
+      ExitCode.invalid,
+      ['Nothing was sent to the server.'],
+    );
+  }
   // All files at once (a project may hold hundreds); the results keep the names' order.
   const reads = await Promise.all(names.map((name) => readOneFile(join(dir, name), show)));
   const problems = reads.flatMap((read) => read.problems);
@@ -133,43 +143,24 @@ export function readConnectorFile(
   }
   if (problems.length > 0) return { problems };
 
-  const typeNode = findNodeAtLocation(root, ['type']);
-  let type: string | undefined;
-  if (!typeNode) problems.push(problem(root, 'missing "type" (the connector type, e.g. "slack")'));
-  else if (typeNode.type !== 'string') problems.push(problem(typeNode, '"type" must be a string'));
-  else if (!IntegrationType.safeParse(normaliseType(typeNode.value)).success) {
-    problems.push(problem(typeNode, `"type" ${quoted(typeNode.value)} must be letters, digits, "_" or "-"`));
-  } else type = normaliseType(typeNode.value);
-
-  const scopesNode = findNodeAtLocation(root, ['scopes']);
-  const scopes: string[] = [];
-  if (scopesNode && scopesNode.type !== 'array')
-    problems.push(problem(scopesNode, '"scopes" must be a list of strings'));
-  for (const [index, scope] of (scopesNode?.type === 'array' ? (scopesNode.children ?? []) : []).entries()) {
-    if (scope.type !== 'string' || scope.value === '')
-      problems.push(problem(scope, `"scopes"[${index}] must be a non-empty string`));
-    else if (!ConnectorScope.safeParse(scope.value).success) {
-      const why = 'must be one scope, without spaces or control characters (one scope per string)';
-      problems.push(problem(scope, `"scopes"[${index}] ${quoted(scope.value)} ${why}`));
-    } else scopes.push(scope.value);
-  }
-  if (type === STRIPE_TYPE && scopes.length > 0)
-    problems.push(
-      problem(scopesNode, '"scopes" must be empty for stripe: it is connected without OAuth scopes'),
-    );
-
-  const settings = readSettings(findNodeAtLocation(root, ['connection_config']), problem, at);
-  problems.push(...settings.problems);
-  if (type === STRIPE_TYPE && settings.values)
-    problems.push(
-      problem(findNodeAtLocation(root, ['connection_config']), '"connection_config" is not taken by stripe'),
-    );
-
-  const schemaNode = findNodeAtLocation(root, ['$schema']);
-  if (schemaNode && schemaNode.type !== 'string')
-    problems.push(problem(schemaNode, '"$schema" must be a string (where editors find the schema)'));
-  if (problems.length > 0 || !type) return { problems };
-  const file: ConnectorFile = { path, shownPath, type, scopes, typeAt: at(typeNode) };
+  const checked = checkConnectorFile(root);
+  const settingsNode = findNodeAtLocation(root, ['connection_config']);
+  const settings = readSettings(settingsNode, problem, at);
+  const refusals = [
+    ...(checked.ok ? [] : checked.problems.map(({ node, message }) => problem(node, message))),
+    ...settings.problems,
+  ];
+  if (checked.ok && checked.type === STRIPE_TYPE && settings.values)
+    refusals.push(problem(settingsNode, '"connection_config" is not taken by stripe'));
+  if (!checked.ok || refusals.length > 0) return { problems: refusals };
+  const { type, scopes } = checked;
+  const file: ConnectorFile = {
+    path,
+    shownPath,
+    type,
+    scopes,
+    typeAt: at(findNodeAtLocation(root, ['type'])),
+  };
   if (settings.values) Object.assign(file, { connection_config: settings.values, settingsAt: settings.at });
   return { file, problems };
 }
@@ -254,8 +245,6 @@ export function checkSettingsOffered(
   if (problems.length > 0) throw new InvalidFilesError(problems);
 }
 
-const READ_KEYS = new Set(['type', 'scopes', '$schema', 'connection_config']);
-
 /** Keys this reader uses that the object writes more than once (parsers disagree on which one wins). */
 function repeatedKeys(root: Node): { key: string; first: Node; again: Node }[] {
   const firstOf = new Map<string, Node>();
@@ -263,25 +252,12 @@ function repeatedKeys(root: Node): { key: string; first: Node; again: Node }[] {
   for (const property of root.children ?? []) {
     const keyNode = property.children?.[0];
     const key = keyNode?.value;
-    if (!keyNode || typeof key !== 'string' || !READ_KEYS.has(key)) continue;
+    if (!keyNode || typeof key !== 'string' || !KEYS_READ.has(key)) continue;
     const first = firstOf.get(key);
     if (first) repeated.push({ key, first, again: keyNode });
     else firstOf.set(key, keyNode);
   }
   return repeated;
-}
-
-/**
- * A value from a file, quoted for an error message: at most 80 characters, and with invisible or
- * reordering characters (controls, bidirectional marks, line separators) escaped, so the message
- * shows what is in the file instead of being rearranged by it.
- */
-function quoted(value: string): string {
-  const short = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return JSON.stringify(short).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (char) => {
-    const code = char.codePointAt(0)!;
-    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
 }
 
 /**
