@@ -68,7 +68,7 @@ export async function liveOneConnection(
   if (!entry) throw new Error(`${script.type} is not in the catalog`);
   const port = await freePort();
   const provider = await startDocumentedProvider(script, `http://127.0.0.1:${port}/oauth/callback`);
-  const unroute = routeHostsInProcess(provider.hosts, provider.origin);
+  const unroute = await routeHostsInProcess(provider.hosts, provider.origin);
   let server: TestServer | undefined;
   try {
     const { books } = provider;

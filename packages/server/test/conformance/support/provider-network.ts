@@ -1,5 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
-import { Agent, Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /**
  * The header that tells a fake which host the request was for: requests to a provider's real
@@ -7,20 +7,31 @@ import { Agent, Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'und
  */
 export const ORIGINAL_HOST_HEADER = 'x-forwarded-host';
 
+/** Where Node's `fetch` and the undici package both find the dispatcher they send through. */
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
 /**
  * Sends this process's `fetch` calls for the given host names to `fakeOrigin` (plain HTTP on
  * loopback) instead of the internet, unchanged otherwise: the broker keeps calling the URLs of its
  * catalog entries, and only the network under it is replaced. Anything else goes out as before.
- * Answers the function that puts the previous dispatcher back.
+ * Answers the function that puts Node's own dispatcher back.
+ *
+ * undici is imported only here, after Node's `fetch` has installed its own dispatcher: imported
+ * earlier, the package would install its Agent as every later test's dispatcher in this process.
  */
-export function routeHostsInProcess(hosts: readonly string[], fakeOrigin: string): () => Promise<void> {
-  const previous = getGlobalDispatcher();
+export async function routeHostsInProcess(
+  hosts: readonly string[],
+  fakeOrigin: string,
+): Promise<() => Promise<void>> {
+  await fetch('data:,');
+  const previous = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as Dispatcher;
+  const { Agent, Dispatcher: DispatcherBase, setGlobalDispatcher } = await import('undici');
   const direct = new Agent();
   const routed = new Set(hosts);
-  class ToFake extends Dispatcher {
+  class ToFake extends DispatcherBase {
     override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
       const origin = new URL(String(options.origin));
-      if (!routed.has(origin.hostname)) return direct.dispatch(options, handler);
+      if (!routed.has(origin.hostname)) return previous.dispatch(options, handler);
       return direct.dispatch(
         {
           ...options,
