@@ -131,6 +131,7 @@ describe('base44 against a hostile server', () => {
               status: 'active',
               scopes: [`chat:write${ESC}[2A`],
               user_email: `a@b.c${CLIPBOARD}`,
+              connection_config: { [`team${ESC}[1m`]: `T1${CLIPBOARD}`, nested: { deep: `x${ESC}[2J` } },
             },
           ],
         },
@@ -142,6 +143,8 @@ describe('base44 against a hostile server', () => {
     expect(status.stdout).not.toContain(ESC);
     expect(status.stdout).toContain('a@b.c\\u001b]52;c;ZXZpbA==\\u0007');
     expect(status.stdout).toContain('chat:write\\u001b[2A');
+    expect(status.stdout).toContain('team\\u001b[1m=T1\\u001b]52;c;ZXZpbA==\\u0007');
+    expect(status.stdout).toContain('nested={"deep":"x\\u001b[2J"}');
 
     const refusing = await startRawServer((_request, response) =>
       json(response, 400, {

@@ -49,8 +49,12 @@ export class ConnectorApi {
     return `${this.server.url}/api/apps/${this.appId}/external-auth/${path}`;
   }
 
-  async put(type: string, scopes: string[]): Promise<UpsertIntegrationResponse> {
-    const response = await this.putRaw(type, scopes);
+  async put(
+    type: string,
+    scopes: string[],
+    connectionConfig?: Record<string, unknown>,
+  ): Promise<UpsertIntegrationResponse> {
+    const response = await this.putRaw(type, scopes, connectionConfig);
     if (!response.ok) throw new Error(`PUT ${type}: ${response.status} ${await response.text()}`);
     return (await response.json()) as UpsertIntegrationResponse;
   }

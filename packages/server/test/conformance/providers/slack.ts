@@ -63,6 +63,19 @@ const revoke = revocationEndpoint({
   unknownToken: { json: { ok: false, error: 'invalid_auth' } },
 });
 
+/** oauth.v2.access as both types meet it: HTTP Basic, rotation, HTTP 200 errors; the exchange answers differ. */
+function oauthV2Access(tokenType: 'user' | 'bot', exchange: (grant: FakeGrant) => ProviderAnswer) {
+  return tokenEndpoint({
+    url: 'https://slack.com/api/oauth.v2.access',
+    clientAuthentication: 'client_secret_basic',
+    issuesRefreshToken: true,
+    exchange,
+    refresh: { rotates: true, answer: (grant) => refreshed(grant, tokenType) },
+    refusedCode,
+    refusedRefreshToken,
+  });
+}
+
 const documentation = [
   'https://docs.slack.dev/authentication/installing-with-oauth (read 2026-12-03)',
   'https://docs.slack.dev/reference/methods/oauth.v2.access (read 2026-12-03)',
@@ -83,31 +96,23 @@ const slack: ProviderScript = {
     pkce: false,
   },
   routes: [
-    tokenEndpoint({
-      url: 'https://slack.com/api/oauth.v2.access',
-      clientAuthentication: 'client_secret_basic',
-      issuesRefreshToken: true,
-      exchange: (grant) => ({
-        json: {
-          ok: true,
-          app_id: APP_ID,
-          authed_user: {
-            id: INSTALLER,
-            scope: grant.scopes.join(','),
-            access_token: grant.accessToken,
-            token_type: 'user',
-            refresh_token: grant.refreshToken,
-            expires_in: LIFETIME,
-          },
-          team: TEAM,
-          enterprise: null,
-          is_enterprise_install: false,
+    oauthV2Access('user', (grant) => ({
+      json: {
+        ok: true,
+        app_id: APP_ID,
+        authed_user: {
+          id: INSTALLER,
+          scope: grant.scopes.join(','),
+          access_token: grant.accessToken,
+          token_type: 'user',
+          refresh_token: grant.refreshToken,
+          expires_in: LIFETIME,
         },
-      }),
-      refresh: { rotates: true, answer: (grant) => refreshed(grant, 'user') },
-      refusedCode,
-      refusedRefreshToken,
-    }),
+        team: TEAM,
+        enterprise: null,
+        is_enterprise_install: false,
+      },
+    })),
     apiEndpoint({
       url: 'https://slack.com/api/users.profile.get',
       answer: () => ({ json: { ok: true, profile: { real_name: 'Ada Lovelace', email: EMAIL } } }),
@@ -129,30 +134,22 @@ const slackbot: ProviderScript = {
   documentation,
   consent: { url: 'https://slack.com/oauth/v2/authorize', scopeSeparator: ',', pkce: false },
   routes: [
-    tokenEndpoint({
-      url: 'https://slack.com/api/oauth.v2.access',
-      clientAuthentication: 'client_secret_basic',
-      issuesRefreshToken: true,
-      exchange: (grant) => ({
-        json: {
-          ok: true,
-          access_token: grant.accessToken,
-          token_type: 'bot',
-          scope: grant.scopes.join(','),
-          bot_user_id: BOT_USER,
-          app_id: APP_ID,
-          refresh_token: grant.refreshToken,
-          expires_in: LIFETIME,
-          team: TEAM,
-          enterprise: null,
-          authed_user: { id: INSTALLER },
-          is_enterprise_install: false,
-        },
-      }),
-      refresh: { rotates: true, answer: (grant) => refreshed(grant, 'bot') },
-      refusedCode,
-      refusedRefreshToken,
-    }),
+    oauthV2Access('bot', (grant) => ({
+      json: {
+        ok: true,
+        access_token: grant.accessToken,
+        token_type: 'bot',
+        scope: grant.scopes.join(','),
+        bot_user_id: BOT_USER,
+        app_id: APP_ID,
+        refresh_token: grant.refreshToken,
+        expires_in: LIFETIME,
+        team: TEAM,
+        enterprise: null,
+        authed_user: { id: INSTALLER },
+        is_enterprise_install: false,
+      },
+    })),
     revoke,
   ],
   expectations: {

@@ -2,7 +2,6 @@ import type {
   ListIntegrationsResponse,
   ProviderEntryInput,
   TokenForIntegrationResponse,
-  UpsertIntegrationResponse,
 } from '@base44-connectors/contract';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,14 +87,14 @@ export async function liveOneConnection(
 
     // 1. The documented refusal of a code fails the attempt, and nothing is stored.
     books.refuseNextCode = true;
-    const refused = await putConnector(owner, script, entry.defaultScopes);
+    const refused = await owner.put(script.type, entry.defaultScopes, script.settings?.values);
     await consentInChromium(browser, provider, refused.redirect_url!, `conformance-${script.type}-refused`);
     expect(await owner.status(script.type, refused.connection_id!)).toMatchObject({ status: 'FAILED' });
     expect((await ConnectorApi.token(server, appId, serviceKey, script.type)).status).toBe(404);
     noViolations();
 
     // 2. Consent and code exchange.
-    const put = await putConnector(owner, script, entry.defaultScopes);
+    const put = await owner.put(script.type, entry.defaultScopes, script.settings?.values);
     await consentInChromium(browser, provider, put.redirect_url!, `conformance-${script.type}`);
     noViolations();
     const connected = await owner.status(script.type, put.connection_id!);
@@ -195,15 +194,4 @@ async function consentInChromium(
 function expectNoViolations(provider: DocumentedProvider): void {
   const { violations, type } = provider.books;
   if (violations.length > 0) throw new Error(`the ${type} fake refused:\n- ${violations.join('\n- ')}`);
-}
-
-/** PUT as a person's connector file asks for it: the default scopes, and the script's settings if any. */
-async function putConnector(
-  owner: ConnectorApi,
-  script: ProviderScript,
-  scopes: string[],
-): Promise<UpsertIntegrationResponse> {
-  const response = await owner.putRaw(script.type, scopes, script.settings?.values);
-  if (!response.ok) throw new Error(`PUT ${script.type}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as UpsertIntegrationResponse;
 }
