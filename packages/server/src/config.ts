@@ -37,6 +37,8 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** Open connections at once; the next one is closed as it arrives (Node's `maxConnections`). */
   maxConnections: number;
+  /** On shutdown, how long requests in flight may finish before every connection is cut. */
+  shutdownGraceMs: number;
 }
 
 export const DEFAULT_LIMITS: HttpLimits = {
@@ -47,6 +49,7 @@ export const DEFAULT_LIMITS: HttpLimits = {
   // Longer than the idle timeout of common proxies and load balancers (60 s), as Fastify's default.
   keepAliveTimeoutMs: 72_000,
   maxConnections: 1000,
+  shutdownGraceMs: 10_000,
 };
 
 /** Dashboard and verification-page sign-ins (web/sessions.ts). */
@@ -120,6 +123,7 @@ export const ENVIRONMENT_VARIABLES = {
   headersTimeout: 'BASE44_SERVER_HEADERS_TIMEOUT',
   keepAliveTimeout: 'BASE44_SERVER_KEEP_ALIVE_TIMEOUT',
   maxConnections: 'BASE44_SERVER_MAX_CONNECTIONS',
+  shutdownGrace: 'BASE44_SERVER_SHUTDOWN_GRACE',
 } as const;
 
 /** `BASE44_PROVIDER_SLACK_CLIENT_ID` and `…_CLIENT_SECRET` give the credentials of type `slack`. */
@@ -250,6 +254,7 @@ function loadLimits(env: NodeJS.ProcessEnv): HttpLimits {
     requestTimeoutMs: seconds('requestTimeout', DEFAULT_LIMITS.requestTimeoutMs),
     headersTimeoutMs: seconds('headersTimeout', DEFAULT_LIMITS.headersTimeoutMs),
     keepAliveTimeoutMs: seconds('keepAliveTimeout', DEFAULT_LIMITS.keepAliveTimeoutMs),
+    shutdownGraceMs: seconds('shutdownGrace', DEFAULT_LIMITS.shutdownGraceMs),
     maxConnections: maxConnections
       ? parsePositiveInt(maxConnections, ENVIRONMENT_VARIABLES.maxConnections)
       : DEFAULT_LIMITS.maxConnections,

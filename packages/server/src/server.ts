@@ -111,6 +111,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await storage.events.start();
 
   installHttpConventions(app, extensions, config.limits);
+  cutConnectionsAfterGrace(app, config.limits.shutdownGraceMs);
   // Connections beyond the cap are closed by Node as they arrive, before any request is read.
   app.server.maxConnections = config.limits.maxConnections;
   if (config.publicApiOnly) installPublicApiOnly(app);
@@ -169,6 +170,20 @@ function httpServerLimits(limits: HttpLimits) {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkEveryMs },
   };
+}
+
+/**
+ * Closing waits for every request in flight, and a client that stops sending mid-body holds its
+ * connection until the request timeout: after the grace period every connection is cut, so
+ * shutdown has an upper bound whatever the clients do.
+ */
+function cutConnectionsAfterGrace(app: FastifyInstance, graceMs: number): void {
+  app.addHook('preClose', (done) => {
+    const deadline = setTimeout(() => app.server.closeAllConnections(), graceMs);
+    deadline.unref();
+    app.server.once('close', () => clearTimeout(deadline));
+    done();
+  });
 }
 
 /** The built-in sandbox provider at `/sandbox`, with this server as its one client. */

@@ -58,6 +58,7 @@ describe('HTTP limits', () => {
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 72_000,
       maxConnections: 1000,
+      shutdownGraceMs: 10_000,
     });
     const configured = loadConfig(
       {},
@@ -66,6 +67,7 @@ describe('HTTP limits', () => {
         BASE44_SERVER_HEADERS_TIMEOUT: '2.5',
         BASE44_SERVER_KEEP_ALIVE_TIMEOUT: '5',
         BASE44_SERVER_MAX_CONNECTIONS: '50',
+        BASE44_SERVER_SHUTDOWN_GRACE: '1.5',
       },
     ).limits;
     expect(configured).toEqual({
@@ -74,6 +76,7 @@ describe('HTTP limits', () => {
       headersTimeoutMs: 2_500,
       keepAliveTimeoutMs: 5_000,
       maxConnections: 50,
+      shutdownGraceMs: 1_500,
     });
     expect(() => loadConfig({}, { BASE44_SERVER_HEADERS_TIMEOUT: '60' })).toThrow(
       'BASE44_SERVER_HEADERS_TIMEOUT must not exceed BASE44_SERVER_REQUEST_TIMEOUT',
@@ -112,6 +115,7 @@ describe('HTTP limits', () => {
     expect(times[2], `median of ${times.map((ms) => ms.toFixed(1)).join(', ')} ms`).toBeLessThan(50);
     const api = await post('/api/apps/app_x/external-auth/plan');
     expect(api.status).toBeLessThan(500);
+    await api.arrayBuffer();
     const within = await fetch(`${url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -156,6 +160,24 @@ describe('HTTP limits', () => {
     expect(idle.received()).toMatch(/^HTTP\/1\.1 200/);
     expect(closedAfter).toBeGreaterThanOrEqual(300);
     expect(closedAfter).toBeLessThan(2_000);
+  });
+
+  it('cuts a connection whose request is still in flight once the shutdown grace is over', async () => {
+    const running = await serve({ shutdownGraceMs: 400 });
+    const stalled = await client(running.url);
+    stalled.socket.write(
+      'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"grant',
+    );
+    await sleep(50);
+    const started = performance.now();
+    await running.close();
+    server = undefined;
+    const tookMs = performance.now() - started;
+    expect(tookMs).toBeGreaterThanOrEqual(350);
+    expect(tookMs).toBeLessThan(5_000);
+    expect(await Promise.race([stalled.closed.then(() => 'closed'), sleep(1_000).then(() => 'open')])).toBe(
+      'closed',
+    );
   });
 
   it('refuses the connection beyond the cap, and takes one again once a slot is free', async () => {
