@@ -8,10 +8,13 @@ import {
   createAppFor,
   createKey,
   logoutUser,
+  resetPassword,
   revoke,
   rotateEncryption,
   UsageError,
 } from './admin/commands.js';
+import { formatListing } from './admin/listing-output.js';
+import { listApps, listKeys, listUsers } from './admin/listings.js';
 import {
   ConfigError,
   ENVIRONMENT_VARIABLES,
@@ -124,6 +127,40 @@ storageOptions(
   ),
 );
 
+storageOptions(
+  users
+    .command('reset-password')
+    .description(
+      'give a user a new password and end their browser sessions and CLI logins; prints the generated password (or, with --password-stdin, the user id)',
+    )
+    .requiredOption('--email <email>', 'the account email')
+    .option('--password-stdin', 'read the new password from standard input instead of generating one'),
+).action(
+  admin((storage, flags: { email: string; passwordStdin?: boolean }, _argument, config) =>
+    resetPassword(
+      storage,
+      config,
+      { email: flags.email, password: flags.passwordStdin ? readPassword() : undefined },
+      Date.now(),
+    ),
+  ),
+);
+
+storageOptions(
+  users
+    .command('list')
+    .description('list the accounts: id, email, name, apps, created')
+    .option('--json', 'print JSON'),
+).action(
+  admin(async (storage, flags: { json?: boolean }) =>
+    formatListing(
+      await listUsers(storage),
+      ['id', 'email', 'name', 'apps', 'created_at'],
+      flags.json === true,
+    ),
+  ),
+);
+
 const apps = program.command('apps').description('manage apps and their members');
 storageOptions(
   apps
@@ -141,6 +178,21 @@ storageOptions(
     .requiredOption('--app <id>', 'app id')
     .requiredOption('--email <email>', 'email of the user to add'),
 ).action(admin((storage, flags: { app: string; email: string }) => addAppMember(storage, flags, Date.now())));
+
+storageOptions(
+  apps
+    .command('list')
+    .description('list the apps: id, name, owner, members, created')
+    .option('--json', 'print JSON'),
+).action(
+  admin(async (storage, flags: { json?: boolean }) =>
+    formatListing(
+      await listApps(storage),
+      ['id', 'name', 'owner', 'members', 'created_at'],
+      flags.json === true,
+    ),
+  ),
+);
 
 const keys = program.command('keys').description('manage API keys');
 storageOptions(
@@ -163,6 +215,24 @@ storageOptions(
   admin(
     (storage, _flags: Record<string, never>, keyId: string) => revoke(storage, keyId, Date.now()),
     'argument-first',
+  ),
+);
+
+storageOptions(
+  keys
+    .command('list')
+    .description(
+      'list the API keys: prefix and id (never the secret), kind, owner, created, last used (to the hour)',
+    )
+    .option('--all', 'revoked keys too')
+    .option('--json', 'print JSON'),
+).action(
+  admin(async (storage, flags: { all?: boolean; json?: boolean }) =>
+    formatListing(
+      await listKeys(storage, flags.all === true),
+      ['key', 'kind', 'owner', 'created_at', 'last_used_at', ...(flags.all ? (['revoked_at'] as const) : [])],
+      flags.json === true,
+    ),
   ),
 );
 
@@ -198,7 +268,7 @@ function admin<Flags>(
 function readPassword(): string {
   if (process.stdin.isTTY)
     throw new UsageError(
-      '--password-stdin reads a piped password: echo "$PASSWORD" | base44-server users add …',
+      '--password-stdin reads a piped password: echo "$PASSWORD" | base44-server users add|reset-password …',
     );
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
 }

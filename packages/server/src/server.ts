@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { keyResolver } from './accounts/api-keys.js';
+import { KeyUseRecorder } from './accounts/key-use.js';
 import type { ServerSecrets } from './auth/server-secrets.js';
 import { CATALOG } from './broker/catalog/index.js';
 import { createProviderRegistry, type SandboxStandIn } from './broker/registry.js';
@@ -59,6 +60,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { config, storage, secrets } = options;
   const now = options.now ?? Date.now;
   const extensions = servedExtensions(config);
+  const keyUses = new KeyUseRecorder(storage.db, now, (error) =>
+    app.log.warn({ err: error }, 'could not record when an API key was last used'),
+  );
   const context: ServerContext = {
     config,
     db: storage.db,
@@ -69,7 +73,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ttlSeconds: config.login.accessTokenTtlSeconds,
     },
     now,
-    resolveKey: keyResolver(storage.db, new RowCache(storage.changeMark, { ...ROW_CACHE, now })),
+    resolveKey: keyResolver(storage.db, new RowCache(storage.changeMark, { ...ROW_CACHE, now }), (keyId) =>
+      keyUses.record(keyId),
+    ),
   };
 
   const app = Fastify({

@@ -65,7 +65,11 @@ export type KeyResolver = (presented: string) => Promise<ResolvedKey | undefined
  * Resolves presented keys, keeping the rows it read in a `RowCache`: a revoked key's row is gone
  * from it with the write that revoked it. The secret is checked against the row's hash every time.
  */
-export function keyResolver(db: Kysely<Database>, rows: RowCache<KeyRow>): KeyResolver {
+export function keyResolver(
+  db: Kysely<Database>,
+  rows: RowCache<KeyRow>,
+  onUse: (keyId: string) => void = () => undefined,
+): KeyResolver {
   return async (presented) => {
     const parsed = parseKey(presented);
     if (!parsed) return undefined;
@@ -75,7 +79,9 @@ export function keyResolver(db: Kysely<Database>, rows: RowCache<KeyRow>): KeyRe
       row = await readActiveKey(db, parsed.id);
       if (row) rows.store(parsed.id, row, mark);
     }
-    return row && verifiedKey(row, parsed);
+    const resolved = row && verifiedKey(row, parsed);
+    if (resolved) onUse(resolved.keyId);
+    return resolved;
   };
 }
 

@@ -1,6 +1,7 @@
 import { createServiceKey, createWorkspaceKey, revokeKey } from '../accounts/api-keys.js';
 import { addMember, createApp } from '../accounts/apps.js';
 import { createUser, Email, requireUserByEmail } from '../accounts/users.js';
+import { Lockouts } from '../auth/lockouts.js';
 import { revokeUserLogins } from '../auth/refresh-tokens.js';
 import type { ServerConfig } from '../config.js';
 import { generatePassword, hashPassword } from '../crypto/passwords.js';
@@ -8,6 +9,7 @@ import type { Storage } from '../storage/database.js';
 import { addKeyToKeyringFile, loadKeyring } from '../vault/keyring.js';
 import { resealAll } from '../vault/rotate.js';
 import { Vault } from '../vault/vault.js';
+import { passwordGuessKey } from '../web/password-sign-in.js';
 import { WebSessions } from '../web/sessions.js';
 
 // The administration commands: each acts on the database and returns the one line it prints.
@@ -21,14 +23,41 @@ export async function addUser(
 ): Promise<string> {
   const email = Email.safeParse(input.email.trim());
   if (!email.success) throw new UsageError(`--email: "${input.email}" is not an email address`);
-  const password = input.password ?? generatePassword();
-  if (password.length < 8) throw new UsageError('The password must be at least 8 characters long');
+  const password = newPassword(input.password);
   const user = await createUser(
     storage.db,
     { email: email.data, name: input.name, passwordHash: await hashPassword(password) },
     now,
   );
   return input.password === undefined ? password : user.id;
+}
+
+/**
+ * Gives a user a new password (generated unless piped in) and, as after a compromise, ends their
+ * browser sessions and CLI logins and forgets the wrong guesses that may have locked them out.
+ */
+export async function resetPassword(
+  storage: Storage,
+  config: ServerConfig,
+  input: { email: string; password?: string | undefined },
+  now: number,
+): Promise<string> {
+  const user = await requireUserByEmail(storage.db, input.email);
+  const password = newPassword(input.password);
+  const passwordHash = await hashPassword(password);
+  await storage.db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
+    await new WebSessions(trx, false, () => now, config.sessions).endAllOf(user.id);
+    await revokeUserLogins(trx, user.id, now);
+  });
+  await new Lockouts(storage.db, () => now).clear(passwordGuessKey(user.email));
+  return input.password === undefined ? password : user.id;
+}
+
+function newPassword(given: string | undefined): string {
+  const password = given ?? generatePassword();
+  if (password.length < 8) throw new UsageError('The password must be at least 8 characters long');
+  return password;
 }
 
 /**

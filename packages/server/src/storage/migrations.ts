@@ -3,6 +3,7 @@ import { lockoutsMigration } from './migration-0005-lockouts.js';
 import { startLinksMigration } from './migration-0006-start-links.js';
 import { refreshLeaseMigration } from './migration-0008-refresh-lease.js';
 import { connectionSettingsMigration } from './migration-0009-connection-settings.js';
+import { keyLastUsedMigration } from './migration-0010-key-last-used.js';
 
 // Migrations are append-only: a released migration never changes, a new one follows it.
 // Column types are the common ground of SQLite and PostgreSQL: text, integer, bigint.
@@ -173,6 +174,7 @@ const migrations: Record<string, Migration> = {
   '0006_start_links': startLinksMigration,
   '0008_refresh_lease': refreshLeaseMigration,
   '0009_connection_settings': connectionSettingsMigration,
+  '0010_key_last_used': keyLastUsedMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

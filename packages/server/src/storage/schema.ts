@@ -37,6 +37,8 @@ export interface ApiKeysTable {
   app_id: string | null;
   created_at: Millis;
   revoked_at: Millis | null;
+  /** Recorded at most once an hour per key and instance; null until first used. */
+  last_used_at: Millis | null;
 }
 
 export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'consumed';

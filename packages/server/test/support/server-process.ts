@@ -39,13 +39,13 @@ export function runServerCommand(
   });
 }
 
-/** `keys create` prints the new key, and `users add` the password it made (or was piped). */
+/** `keys create` prints the new key, and `users add` and `users reset-password` the password they made (or were piped). */
 function registerPrintedSecret(args: string[], stdout: string, stdin: string | undefined): void {
   const command = `${args[0]} ${args[1]}`;
   if (command === 'keys create') registerSecret('a key made by `keys create`', stdout.trim());
-  if (command === 'users add') {
+  if (command === 'users add' || command === 'users reset-password') {
     const piped = args.includes('--password-stdin');
-    registerSecret('a password of `users add`', piped ? stdin?.replace(/\r?\n$/, '') : stdout.trim());
+    registerSecret(`a password of \`${command}\``, piped ? stdin?.replace(/\r?\n$/, '') : stdout.trim());
   }
 }
 
